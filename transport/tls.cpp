@@ -1,0 +1,227 @@
+#include "transport/tls.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <ctime>
+
+#include "protocol/text.hpp"
+#include "transport/error.hpp"
+
+namespace mailspec::transport {
+
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+int openssl_version(TlsVersion v) {
+    switch (v) {
+        case TlsVersion::tls1_0:
+            return TLS1_VERSION;
+        case TlsVersion::tls1_1:
+            return TLS1_1_VERSION;
+        case TlsVersion::tls1_2:
+            return TLS1_2_VERSION;
+        case TlsVersion::tls1_3:
+            return TLS1_3_VERSION;
+    }
+    return 0;
+}
+
+[[noreturn]] void setup_error(const std::string& what) {
+    throw StepError(StepError::Kind::usage, "TLS setup", what);
+}
+
+std::string name_string(const X509_NAME* name) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    std::string out(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+    return out;
+}
+
+std::optional<std::tm> to_tm(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+    return tm;
+}
+
+std::string iso8601(const std::tm& tm) {
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::vector<std::string> subject_alt_names(X509* cert) {
+    std::vector<std::string> out;
+    auto* names =
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    if (!names) return out;
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+        if (g->type == GEN_DNS) {
+            const auto* s = g->d.dNSName;
+            out.push_back("DNS:" +
+                          std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                      static_cast<std::size_t>(ASN1_STRING_length(s))));
+        } else if (g->type == GEN_IPADD) {
+            const auto* s = g->d.iPAddress;
+            const auto* p = ASN1_STRING_get0_data(s);
+            const int len = ASN1_STRING_length(s);
+            if (len == 4) {
+                boost::asio::ip::address_v4::bytes_type b;
+                std::copy(p, p + 4, b.begin());
+                out.push_back("IP:" + boost::asio::ip::address_v4(b).to_string());
+            } else if (len == 16) {
+                boost::asio::ip::address_v6::bytes_type b;
+                std::copy(p, p + 16, b.begin());
+                out.push_back("IP:" + boost::asio::ip::address_v6(b).to_string());
+            }
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return out;
+}
+
+}  // namespace
+
+std::optional<TlsVersion> tls_version_from_string(std::string_view s) {
+    std::string v = text::to_lower(s);
+    for (std::string_view prefix : {"tlsv", "tls"})
+        if (v.rfind(prefix, 0) == 0) {
+            v = v.substr(prefix.size());
+            break;
+        }
+    if (v == "1" || v == "1.0") return TlsVersion::tls1_0;
+    if (v == "1.1") return TlsVersion::tls1_1;
+    if (v == "1.2") return TlsVersion::tls1_2;
+    if (v == "1.3") return TlsVersion::tls1_3;
+    return std::nullopt;
+}
+
+std::string_view to_string(TlsVersion v) {
+    switch (v) {
+        case TlsVersion::tls1_0:
+            return "TLSv1";
+        case TlsVersion::tls1_1:
+            return "TLSv1.1";
+        case TlsVersion::tls1_2:
+            return "TLSv1.2";
+        case TlsVersion::tls1_3:
+            return "TLSv1.3";
+    }
+    return "unknown";
+}
+
+std::string TlsInfo::summary() const {
+    std::string s = "TLS " + version + " " + cipher;
+    if (!peer_certificate) return s + ", no server certificate";
+    s += ", subject " + subject + ", issuer " + issuer + ", not after " + not_after;
+    s += verified ? ", verified" : ", NOT verified (" + verify_error + ")";
+    return s;
+}
+
+std::map<std::string, std::string> TlsInfo::properties() const {
+    std::map<std::string, std::string> p{{"tls.version", version},
+                                         {"tls.cipher", cipher},
+                                         {"tls.verified", verified ? "yes" : "no"}};
+    if (!verified) p["tls.verify_error"] = verify_error;
+    if (peer_certificate) {
+        p["tls.subject"] = subject;
+        p["tls.issuer"] = issuer;
+        std::string joined;
+        for (const auto& n : sans)
+            joined += (joined.empty() ? "" : ", ") + n;
+        p["tls.sans"] = joined;
+        p["tls.not_before"] = not_before;
+        p["tls.not_after"] = not_after;
+        p["tls.fingerprint"] = fingerprint_sha256;
+    }
+    return p;
+}
+
+std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options) {
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    SSL_CTX* native = ctx->native_handle();
+    boost::system::error_code ec;
+    if (options.ca_file.empty()) {
+        ctx->set_default_verify_paths(ec);
+        if (ec) setup_error("cannot load the system trust store: " + ec.message());
+    } else {
+        ctx->load_verify_file(options.ca_file, ec);
+        if (ec) setup_error("cannot load CA file " + options.ca_file + ": " + ec.message());
+    }
+    // Oldest versions on request only: a probe must be able to see what a server accepts.
+    SSL_CTX_set_min_proto_version(native,
+                                  options.min_version ? openssl_version(*options.min_version) : 0);
+    if (options.min_version && *options.min_version < TlsVersion::tls1_2)
+        SSL_CTX_set_security_level(native, 0);
+    if (options.max_version)
+        SSL_CTX_set_max_proto_version(native, openssl_version(*options.max_version));
+    if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(native, options.ciphers.c_str()) != 1)
+        setup_error("no usable cipher in \"" + options.ciphers + "\"");
+    if (!options.ciphersuites.empty() &&
+        SSL_CTX_set_ciphersuites(native, options.ciphersuites.c_str()) != 1)
+        setup_error("no usable TLS 1.3 cipher suite in \"" + options.ciphersuites + "\"");
+    // Verification is judged after the handshake (inspect_tls), so the handshake itself does
+    // not abort on an untrusted certificate.
+    ctx->set_verify_mode(ssl::verify_none);
+    return ctx;
+}
+
+void prepare_tls(SSL* ssl, const TlsOptions& options, const std::string& host) {
+    const std::string& name = options.server_name.empty() ? host : options.server_name;
+    boost::system::error_code ec;
+    const auto addr = boost::asio::ip::make_address(name, ec);
+    const bool numeric = !ec;
+    if (!numeric && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());
+    if (!options.check_hostname || name.empty()) return;
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    if (numeric) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, addr.to_string().c_str());
+    } else {
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        SSL_set1_host(ssl, name.c_str());
+    }
+}
+
+TlsInfo inspect_tls(SSL* ssl) {
+    TlsInfo info;
+    info.version = SSL_get_version(ssl);
+    if (const char* c = SSL_get_cipher_name(ssl)) info.cipher = c;
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (!cert) {
+        info.verify_error = "server sent no certificate";
+        return info;
+    }
+    info.peer_certificate = true;
+    info.subject = name_string(X509_get_subject_name(cert));
+    info.issuer = name_string(X509_get_issuer_name(cert));
+    info.sans = subject_alt_names(cert);
+    if (auto tm = to_tm(X509_get0_notBefore(cert))) info.not_before = iso8601(*tm);
+    if (auto tm = to_tm(X509_get0_notAfter(cert))) {
+        info.not_after = iso8601(*tm);
+        info.not_after_time = std::chrono::system_clock::from_time_t(timegm(&*tm));
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        for (unsigned i = 0; i < len; ++i) {
+            if (i) info.fingerprint_sha256 += ':';
+            info.fingerprint_sha256 += hex[md[i] >> 4];
+            info.fingerprint_sha256 += hex[md[i] & 15];
+        }
+    }
+    X509_free(cert);
+    const long result = SSL_get_verify_result(ssl);
+    info.verified = result == X509_V_OK;
+    if (!info.verified) info.verify_error = X509_verify_cert_error_string(result);
+    return info;
+}
+
+}  // namespace mailspec::transport

@@ -1,0 +1,67 @@
+#pragma once
+// TLS client configuration and what a handshake revealed (OpenSSL 3). Verification is judged
+// after the handshake rather than inside it, so a check can both refuse an untrusted server and
+// report exactly why (and a certificate check can inspect a certificate it does not trust).
+
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using SSL = struct ssl_st;
+
+namespace mailspec::transport {
+
+enum class TlsVersion { tls1_0, tls1_1, tls1_2, tls1_3 };
+// "TLSv1.2", "tls1.2", "1.2" -> tls1_2.
+std::optional<TlsVersion> tls_version_from_string(std::string_view s);
+std::string_view to_string(TlsVersion v);  // "TLSv1.2"
+
+struct TlsOptions {
+    // Name for SNI and the hostname check; empty: the endpoint's host. Numeric addresses are
+    // not sent as SNI and are checked against IP SANs.
+    std::string server_name;
+    bool verify = true;          // a failed verification fails the step (StepError::Kind::verify)
+    bool check_hostname = true;  // part of verification
+    std::string ca_file;         // PEM bundle; empty: the system store
+    std::optional<TlsVersion> min_version;
+    std::optional<TlsVersion> max_version;
+    std::string ciphers;       // OpenSSL cipher list for TLS 1.2 and below
+    std::string ciphersuites;  // TLS 1.3 cipher suites
+};
+
+struct TlsInfo {
+    std::string version;  // "TLSv1.3"
+    std::string cipher;   // "TLS_AES_256_GCM_SHA384"
+    bool peer_certificate = false;
+    std::string subject;  // RFC 2253, e.g. "CN=mail.example.org"
+    std::string issuer;
+    std::vector<std::string> sans;  // "DNS:mail.example.org", "IP:127.0.0.1"
+    std::string not_before;         // ISO 8601 UTC
+    std::string not_after;
+    std::optional<std::chrono::system_clock::time_point> not_after_time;
+    std::string fingerprint_sha256;  // upper-case hex, colon-separated
+    bool verified = false;
+    std::string verify_error;  // why not, e.g. "hostname mismatch"; empty when verified
+
+    // One line for the transcript.
+    std::string summary() const;
+    // tls.version, tls.cipher, tls.subject, ... for Result::properties.
+    std::map<std::string, std::string> properties() const;
+};
+
+// A client context holding the trust store, protocol range and ciphers. Build it once and share
+// it between connections; throws StepError(usage, "TLS setup") on unusable options.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const TlsOptions& options);
+
+// Per-connection setup before the handshake: SNI and the name the certificate must match.
+void prepare_tls(SSL* ssl, const TlsOptions& options, const std::string& host);
+
+// Reads version, cipher, certificate and verification result after the handshake.
+TlsInfo inspect_tls(SSL* ssl);
+
+}  // namespace mailspec::transport
