@@ -9,7 +9,7 @@
 namespace mailspec {
 
 class Reporter {
-public:
+  public:
     virtual ~Reporter() = default;
     virtual void run_begin(const RunInfo&) {}
     virtual void suite_begin(const SuiteInfo&) {}

@@ -1,0 +1,156 @@
+#include "reporters/text_format.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <ctime>
+
+namespace mailspec::reports {
+
+namespace {
+
+// Decodes one UTF-8 sequence at s[i]; returns its length and code point, or 0 when invalid.
+std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned char c = b(0);
+    std::size_t len;
+    char32_t min;
+    if (c < 0x80) {
+        cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        len = 2, cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (i + len > s.size()) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((b(k) & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b(k) & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t cp;
+        std::size_t n = decode(s, i, cp);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string visible(std::string_view s, bool keep_newlines) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t cp;
+        std::size_t n = decode(s, i, cp);
+        if (n == 0) {
+            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
+            ++i;
+            continue;
+        }
+        if ((cp < 0x20 && cp != '\t' && !(cp == '\n' && keep_newlines)) || cp == 0x7F)
+            out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
+        else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF || cp == 0x2028 ||
+                 cp == 0x2029 || cp == 0xFEFF)
+            out += fmt::format("\\u{:04X}", static_cast<unsigned>(cp));
+        else
+            out.append(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+std::string yaml_quote(std::string_view s) {
+    std::string v = visible(s, true);
+    std::string out = "\"";
+    for (char c : v) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            default:
+                out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string seconds3(std::chrono::nanoseconds d) {
+    if (d.count() < 0) d = std::chrono::nanoseconds{0};
+    // Round to milliseconds in integers: no floating-point "0.0125 -> 0.012" surprises.
+    std::int64_t ms = (d.count() + 500'000) / 1'000'000;
+    return fmt::format("{}.{:03}", ms / 1000, ms % 1000);
+}
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t, bool with_zone) {
+    using namespace std::chrono;
+    auto ms = floor<milliseconds>(t);
+    std::time_t secs = system_clock::to_time_t(floor<seconds>(ms));
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::string base = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900,
+                                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (!with_zone) return base;
+    return fmt::format("{}.{:03}Z", base, (ms.time_since_epoch() % seconds{1}).count());
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view s) {
+    std::tm tm{};
+    int year, mon, day, hour, min, sec, consumed = 0;
+    std::string str(s);
+    if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &mon, &day, &hour, &min, &sec,
+                    &consumed) != 6 ||
+        consumed != 19)
+        return std::nullopt;
+    int millis = 0;
+    std::string_view rest = s.substr(19);
+    if (!rest.empty() && rest[0] == '.') {
+        std::size_t k = 1;
+        int digits = 0;
+        while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') {
+            if (digits < 3) millis = millis * 10 + (rest[k] - '0'), ++digits;
+            ++k;
+        }
+        if (k == 1) return std::nullopt;
+        for (; digits < 3; ++digits)
+            millis *= 10;
+        rest = rest.substr(k);
+    }
+    if (rest != "Z" && rest != "+00:00") return std::nullopt;
+    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+        return std::nullopt;
+    tm.tm_year = year - 1900, tm.tm_mon = mon - 1, tm.tm_mday = day;
+    tm.tm_hour = hour, tm.tm_min = min, tm.tm_sec = sec;
+    std::time_t t = timegm(&tm);
+    return std::chrono::system_clock::from_time_t(t) + std::chrono::milliseconds{millis};
+}
+
+std::string transcript_line(const TranscriptLine& line) {
+    auto us = line.at.count() < 0 ? 0 : line.at.count();
+    std::int64_t ms = (us + 500) / 1000;
+    return fmt::format("+{}.{:03}s {} {}", ms / 1000, ms % 1000, marker(line.dir),
+                       visible(line.text));
+}
+
+}  // namespace mailspec::reports

@@ -1,0 +1,38 @@
+#pragma once
+// Text helpers shared by the reporters. Transcripts hold raw bytes from a possibly hostile
+// server; XML 1.0, YAML and terminals cannot carry every byte, so the human-readable formats
+// show such bytes visibly escaped (docs/reports.md "Bytes that cannot be shown").
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/result.hpp"
+
+namespace mailspec::reports {
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+// Valid UTF-8 made only of characters XML 1.0, YAML and a terminal show safely:
+//   invalid UTF-8 bytes and C0 controls (but tab, and LF when keep_newlines) -> \xNN
+//   DEL -> \x7f; C1 controls, U+FFFE, U+FFFF, U+2028, U+2029, U+FEFF -> \uXXXX
+// Everything else, backslashes included, is kept as is.
+std::string visible(std::string_view s, bool keep_newlines = false);
+
+// A YAML double-quoted scalar for any bytes: visible() with newlines kept, then YAML escapes.
+std::string yaml_quote(std::string_view s);
+
+// Seconds with exactly three decimals ("0.012"), as JUnit and the console print them.
+std::string seconds3(std::chrono::nanoseconds d);
+
+// "2026-11-21T22:33:00.123Z" (with_zone) or "2026-11-21T22:33:00" (JUnit: UTC, no zone).
+std::string iso8601_utc(std::chrono::system_clock::time_point t, bool with_zone = true);
+// Parses what iso8601_utc(t, true) writes (milliseconds optional); nullopt when malformed.
+std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view s);
+
+// "+0.012s <- 220 mail.lab.test ESMTP": one transcript line as the text reports print it.
+std::string transcript_line(const TranscriptLine& line);
+
+}  // namespace mailspec::reports
