@@ -43,8 +43,8 @@ struct Result {
     std::string check_id;
     std::string variant;  // sub-result name (e.g. relay trick), empty for the check itself
     std::string kind;
-    std::string target;       // target name from the suite
-    std::string endpoint;     // host:port actually used
+    std::string target;    // target name from the suite
+    std::string endpoint;  // host:port actually used
     std::string vantage;
     Status status = Status::error;
     std::chrono::nanoseconds duration{0};
@@ -81,7 +81,8 @@ struct RunSummary {
     bool incomplete = false;  // interrupted: not every planned check ran
     std::size_t total() const {
         std::size_t n = 0;
-        for (auto& [_, c] : counts) n += c;
+        for (auto& [_, c] : counts)
+            n += c;
         return n;
     }
 };

@@ -2,18 +2,57 @@
 
 #include <iostream>
 
+#include "runner/cmd_merge.hpp"
+#include "runner/command.hpp"
 #include "runner/exit_codes.hpp"
 #include "version.hpp"
 
 namespace mailspec {
 
+namespace {
+
+constexpr const char* kFooter = R"(Exit codes:
+  0  every check passed (skips allowed)
+  1  at least one check failed or errored
+  2  usage or suite error (nothing ran)
+  3  interrupted (partial reports were written)
+
+See README.md for the suite format.)";
+
+}  // namespace
+
 int cli_main(int argc, char** argv) {
-    if (argc > 1 && std::string_view(argv[1]) == "--version") {
-        std::cout << "mailspec " << kVersion << "\n";
+    CLI::App app{"mailspec: declarative conformance tests for mail servers", "mailspec"};
+    app.footer(kFooter);
+    app.set_version_flag("--version", std::string("mailspec ") + kVersion);
+    app.require_subcommand(1);
+    Action action;
+    add_run_command(app, action, std::vector<std::string>(argv, argv + argc));
+    add_validate_command(app, action);
+    add_list_command(app, action);
+    add_merge_command(app, action);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app.help();
         return exit_code::ok;
+    } catch (const CLI::CallForAllHelp&) {
+        std::cout << app.help("", CLI::AppFormatMode::All);
+        return exit_code::ok;
+    } catch (const CLI::CallForVersion&) {
+        std::cout << app.version() << "\n";
+        return exit_code::ok;
+    } catch (const CLI::ParseError& e) {
+        std::string what = e.what();
+        if (what.empty()) what = "missing a subcommand";
+        std::cerr << "mailspec: " << what << "\nRun 'mailspec --help' for usage.\n";
+        return exit_code::usage;
     }
-    std::cerr << "mailspec: not implemented yet\n";
-    return exit_code::usage;
+    if (!action) {
+        std::cerr << "mailspec: nothing to do\nRun 'mailspec --help' for usage.\n";
+        return exit_code::usage;
+    }
+    return action();
 }
 
 }  // namespace mailspec

@@ -1,4 +1,6 @@
 // Thin entry point: everything lives in runner/cli.cpp.
 #include "runner/cli.hpp"
 
-int main(int argc, char** argv) { return mailspec::cli_main(argc, argv); }
+int main(int argc, char** argv) {
+    return mailspec::cli_main(argc, argv);
+}

@@ -1,0 +1,38 @@
+#pragma once
+// Reply expectations as suites write them: `code` (550, 5xx, or a list), `enhanced` (5.7.1,
+// 5.7.x) and `matches` (a regex on the reply text).
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/spec_reader.hpp"
+
+namespace mailspec {
+
+struct ReplyExpectation {
+    std::vector<std::string> codes;  // "550" or "5xx"; any may match; empty = any code
+    std::string enhanced;            // "5.7.1" or "5.7.x"; empty = not checked
+    std::string pattern;             // as written, for messages
+    std::optional<std::regex> matches;
+
+    bool empty() const { return codes.empty() && enhanced.empty() && !matches; }
+    // Human form for reports: "550 5.1.1 /no mailbox/".
+    std::string describe() const;
+    bool match(int code, std::string_view enhanced_code, std::string_view text) const;
+};
+
+// Takes `code`, `enhanced` and `matches` from a mapping that may hold other keys too (banner).
+std::optional<ReplyExpectation> read_reply_fields(Fields& f);
+// Accepts a mapping {code, enhanced, matches} or a bare code (`expect: 550`).
+std::optional<ReplyExpectation> read_reply_expectation(SpecReader& r, const YAML::Node& n,
+                                                       std::string_view what);
+
+bool code_matches(std::string_view pattern, int code);
+bool enhanced_matches(std::string_view pattern, std::string_view enhanced);
+
+}  // namespace mailspec

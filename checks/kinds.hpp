@@ -1,0 +1,11 @@
+#pragma once
+// Parsers of the built-in check kinds, one per file in checks/. registry.cpp lists them.
+
+#include "checks/check.hpp"
+
+namespace mailspec {
+
+std::shared_ptr<const Check> parse_banner(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_capabilities(const YAML::Node& body, ParseContext& ctx);
+
+}  // namespace mailspec

@@ -1,0 +1,30 @@
+// The one explicit table of check kinds. To add a kind: write checks/<kind>.cpp with its typed
+// spec and parser, declare the parser in checks/kinds.hpp, and add a row here.
+
+#include <algorithm>
+#include <array>
+
+#include "checks/check.hpp"
+#include "checks/kinds.hpp"
+
+namespace mailspec {
+
+namespace {
+const std::array kKinds{
+    CheckKind{"banner", parse_banner, "greeting code, text and latency"},
+    CheckKind{"capabilities", parse_capabilities,
+              "EHLO keywords present/absent, SIZE bounds, before/after TLS"},
+};
+}  // namespace
+
+std::span<const CheckKind> check_kinds() {
+    return kKinds;
+}
+
+const CheckKind* find_check_kind(std::string_view name) {
+    auto it = std::find_if(kKinds.begin(), kKinds.end(),
+                           [&](const CheckKind& k) { return k.name == name; });
+    return it == kKinds.end() ? nullptr : &*it;
+}
+
+}  // namespace mailspec

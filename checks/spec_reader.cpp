@@ -1,0 +1,309 @@
+#include "checks/spec_reader.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+namespace mailspec {
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string describe(const YAML::Node& n) {
+    if (n.IsMap()) return "a mapping";
+    if (n.IsSequence()) return "a list";
+    if (n.IsNull()) return "nothing";
+    return "'" + n.Scalar() + "'";
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    };
+}
+
+std::optional<std::string> expand_variables(std::string_view in, const EnvLookup& env,
+                                            std::string& why) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '$' || i + 1 >= in.size()) {
+            out += in[i];
+            continue;
+        }
+        if (in[i + 1] == '$') {
+            out += '$';
+            ++i;
+            continue;
+        }
+        if (in[i + 1] != '{') {
+            out += in[i];
+            continue;
+        }
+        auto close = in.find('}', i + 2);
+        if (close == std::string_view::npos) {
+            why = "unterminated ${...} in '" + std::string(in) + "'";
+            return std::nullopt;
+        }
+        std::string_view body = in.substr(i + 2, close - i - 2);
+        std::optional<std::string_view> fallback;
+        if (auto sep = body.find(":-"); sep != std::string_view::npos) {
+            fallback = body.substr(sep + 2);
+            body = body.substr(0, sep);
+        }
+        bool valid_name = !body.empty() && std::all_of(body.begin(), body.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '_';
+        });
+        if (!valid_name) {
+            why = "bad variable name '${" + std::string(body) + "}'";
+            return std::nullopt;
+        }
+        auto value = env(std::string(body));
+        if (value && !(value->empty() && fallback))
+            out += *value;
+        else if (fallback)
+            out += *fallback;
+        else {
+            why = "environment variable " + std::string(body) +
+                  " is not set (give a default with ${" + std::string(body) + ":-value})";
+            return std::nullopt;
+        }
+        i = close;
+    }
+    return out;
+}
+
+SpecReader::SpecReader(std::string file, Diagnostics& out, EnvLookup env)
+    : file_(std::move(file)), diags_(out), first_(out.size()), env_(std::move(env)) {}
+
+Location SpecReader::locate(const YAML::Node& n) const {
+    Location loc{file_, 0, 0};
+    if (n.IsDefined()) {
+        auto m = n.Mark();
+        if (m.line >= 0) {
+            loc.line = m.line + 1;
+            loc.column = m.column + 1;
+        }
+    }
+    return loc;
+}
+
+void SpecReader::error(const YAML::Node& at, std::string message) {
+    error(locate(at), std::move(message));
+}
+
+void SpecReader::error(Location where, std::string message) {
+    diags_.push_back({std::move(where), std::move(message)});
+}
+
+std::optional<std::string> SpecReader::scalar(const YAML::Node& n, std::string_view what) {
+    if (!n.IsScalar()) {
+        error(n, std::string(what) + " must be a single value, not " + describe(n));
+        return std::nullopt;
+    }
+    std::string why;
+    auto v = expand_variables(n.Scalar(), env_, why);
+    if (!v) error(n, std::string(what) + ": " + why);
+    return v;
+}
+
+std::string SpecReader::resolve_path(const std::string& p) const {
+    std::filesystem::path path(p);
+    if (path.is_absolute()) return p;
+    auto base = std::filesystem::path(file_).parent_path();
+    return (base / path).lexically_normal().string();
+}
+
+Fields::Fields(SpecReader& r, const YAML::Node& map, std::string what)
+    : r_(r), map_(map), what_(std::move(what)) {
+    if (!map.IsMap()) {
+        r_.error(map, what_ + " must be a mapping of keys to values, not " + describe(map));
+        return;
+    }
+    valid_ = true;
+    std::set<std::string, std::less<>> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        if (!it->first.IsScalar()) {
+            r_.error(it->first, "keys in " + what_ + " must be plain words");
+            continue;
+        }
+        if (!seen.insert(it->first.Scalar()).second)
+            r_.error(it->first, "duplicate key '" + it->first.Scalar() + "' in " + what_);
+    }
+}
+
+bool Fields::has(std::string_view key) const {
+    if (!valid_) return false;
+    for (auto it = map_.begin(); it != map_.end(); ++it)
+        if (it->first.IsScalar() && it->first.Scalar() == key) return true;
+    return false;
+}
+
+YAML::Node Fields::take(std::string_view key) {
+    taken_.insert(std::string(key));
+    if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
+    for (auto it = map_.begin(); it != map_.end(); ++it)
+        if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    return YAML::Node(YAML::NodeType::Undefined);
+}
+
+void Fields::require(std::string_view key) {
+    taken_.insert(std::string(key));
+    if (valid_ && !has(key)) r_.error(map_, what_ + " needs the key '" + std::string(key) + "'");
+}
+
+std::optional<std::string> Fields::str(std::string_view key) {
+    auto n = take(key);
+    if (!n.IsDefined()) return std::nullopt;
+    return r_.scalar(n, "'" + std::string(key) + "'");
+}
+
+std::optional<std::int64_t> Fields::integer(std::string_view key, std::int64_t min,
+                                            std::int64_t max) {
+    auto n = take(key);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = r_.scalar(n, "'" + std::string(key) + "'");
+    if (!s) return std::nullopt;
+    std::int64_t v = 0;
+    std::size_t used = 0;
+    try {
+        v = std::stoll(*s, &used, 10);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != s->size() || v < min || v > max) {
+        r_.error(n, "'" + std::string(key) + "' must be a whole number from " +
+                        std::to_string(min) + " to " + std::to_string(max) + ", not '" + *s + "'");
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<bool> Fields::boolean(std::string_view key) {
+    auto n = take(key);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = r_.scalar(n, "'" + std::string(key) + "'");
+    if (!s) return std::nullopt;
+    if (*s == "true" || *s == "yes" || *s == "on") return true;
+    if (*s == "false" || *s == "no" || *s == "off") return false;
+    r_.error(n, "'" + std::string(key) + "' must be true or false, not '" + *s + "'");
+    return std::nullopt;
+}
+
+std::optional<Millis> Fields::duration(std::string_view key) {
+    auto n = take(key);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = r_.scalar(n, "'" + std::string(key) + "'");
+    if (!s) return std::nullopt;
+    auto d = parse_duration(*s);
+    if (!d)
+        r_.error(n, "'" + std::string(key) +
+                        "' must be a duration with a unit (500ms, 10s, 2m), not '" + *s + "'");
+    return d;
+}
+
+std::optional<std::vector<std::string>> read_strings(SpecReader& r, const YAML::Node& n,
+                                                     std::string_view what) {
+    std::vector<std::string> out;
+    if (n.IsSequence()) {
+        for (const auto& item : n) {
+            auto s = r.scalar(item, "each item of " + std::string(what));
+            if (!s) return std::nullopt;
+            out.push_back(*s);
+        }
+        return out;
+    }
+    auto s = r.scalar(n, std::string(what));
+    if (!s) return std::nullopt;
+    out.push_back(*s);
+    return out;
+}
+
+std::optional<std::vector<std::string>> Fields::strings(std::string_view key) {
+    auto n = take(key);
+    if (!n.IsDefined()) return std::nullopt;
+    return read_strings(r_, n, "'" + std::string(key) + "'");
+}
+
+std::optional<std::string> Fields::choice(std::string_view key,
+                                          std::initializer_list<std::string_view> words) {
+    auto n = take(key);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = r_.scalar(n, "'" + std::string(key) + "'");
+    if (!s) return std::nullopt;
+    for (auto w : words)
+        if (*s == w) return s;
+    std::string list;
+    for (auto w : words)
+        list += (list.empty() ? "" : ", ") + std::string(w);
+    r_.error(n, "'" + std::string(key) + "' must be one of " + list + ", not '" + *s + "'");
+    return std::nullopt;
+}
+
+std::optional<SecretRef> Fields::secret() {
+    if (has("password")) {
+        r_.error(take("password"), "inline passwords are refused in " + what_ +
+                                       ": use password_env: VARIABLE or password_file: PATH");
+        return std::nullopt;
+    }
+    auto env = str("password_env");
+    auto file = str("password_file");
+    if (env && file) {
+        r_.error(map_, what_ + " has both password_env and password_file; keep one");
+        return std::nullopt;
+    }
+    if (env) return SecretRef{SecretRef::Source::env, *env, r_.locate(take("password_env"))};
+    if (file)
+        return SecretRef{SecretRef::Source::file, r_.resolve_path(*file),
+                         r_.locate(take("password_file"))};
+    return std::nullopt;
+}
+
+void Fields::done() {
+    if (!valid_) return;
+    for (auto it = map_.begin(); it != map_.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const auto& key = it->first.Scalar();
+        if (taken_.count(key)) continue;
+        std::string hint;
+        std::size_t best = 3;
+        for (const auto& k : taken_) {
+            auto d = edit_distance(key, k);
+            if (d < best) best = d, hint = k;
+        }
+        std::string msg = "unknown key '" + key + "' in " + what_;
+        if (!hint.empty())
+            msg += " (did you mean '" + hint + "'?)";
+        else if (!taken_.empty()) {
+            msg += " (known keys: ";
+            bool first = true;
+            for (const auto& k : taken_)
+                msg += (first ? "" : ", ") + k, first = false;
+            msg += ")";
+        }
+        r_.error(it->first, msg);
+    }
+}
+
+}  // namespace mailspec

@@ -1,0 +1,75 @@
+#pragma once
+// The suite model: what a YAML suite says, typed and checked at load time (DESIGN §2).
+// Plain data; each check's own settings live in its typed spec (checks/), reached through
+// CheckSpec::check.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/duration.hpp"
+#include "model/location.hpp"
+
+namespace mailspec {
+
+class Check;  // checks/check.hpp: a check kind's typed spec, able to run itself
+
+enum class TlsMode { none, implicit };  // STARTTLS is a step of a check, not of the target
+
+struct Target {
+    std::string name;
+    std::string host;
+    std::uint16_t port = 25;
+    TlsMode tls = TlsMode::none;
+    std::string tls_name;          // name for SNI and the certificate check; default: host
+    std::string ca_file;           // trust anchors instead of the system store
+    unsigned max_connections = 4;  // politeness: concurrent connections to this target
+    Millis delay{0};               // politeness: pause between connections
+    Location where;
+};
+
+enum class VantageKind { local, bind, netns, socks5, xclient, ssh };
+
+struct Vantage {
+    std::string name;
+    VantageKind kind = VantageKind::local;
+    std::string address;  // bind: source address
+    Location where;
+};
+
+struct Defaults {
+    Millis timeout{10'000};
+    std::string helo = "probe.mailspec.test";
+    std::vector<std::string> from;  // vantage names; empty = the implicit "local" vantage
+};
+
+struct CheckSpec {
+    std::string id;
+    std::string kind;
+    std::string target;
+    std::vector<std::string> from;
+    Millis timeout{0};
+    std::string helo;
+    std::vector<std::string> tags;
+    std::string rfc;
+    std::string description;
+    Location where;
+    std::shared_ptr<const Check> check;
+};
+
+struct Suite {
+    std::string name;
+    std::string description;
+    std::string file;
+    std::map<std::string, Target> targets;
+    std::map<std::string, Vantage> vantages;
+    Defaults defaults;
+    std::vector<CheckSpec> checks;
+};
+
+// The vantage a check runs from when neither it nor the defaults name one.
+inline constexpr const char* kLocalVantage = "local";
+
+}  // namespace mailspec

@@ -1,0 +1,112 @@
+// mailspec run SUITE...: run every check from every vantage, stream results to the reporters.
+
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+#include <memory>
+
+#include "reporters/factory.hpp"
+#include "runner/command.hpp"
+#include "runner/connectors.hpp"
+#include "runner/exit_codes.hpp"
+#include "runner/scheduler.hpp"
+#include "runner/suite_set.hpp"
+#include "version.hpp"
+
+namespace mailspec {
+
+namespace {
+
+struct RunOptions {
+    SuiteSetOptions suites;
+    reports::ReportOptions reports;
+    std::vector<std::string> only, skip;
+    std::size_t parallel = 64;
+};
+
+// An id or tag, exactly or as a shell pattern ("relay-*").
+bool matches_any(const CheckSpec& c, const std::vector<std::string>& patterns) {
+    for (const auto& p : patterns) {
+        if (fnmatch(p.c_str(), c.id.c_str(), 0) == 0) return true;
+        for (const auto& t : c.tags)
+            if (fnmatch(p.c_str(), t.c_str(), 0) == 0) return true;
+    }
+    return false;
+}
+
+std::string hostname() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+    return buf;
+}
+
+int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
+    auto suites = load_suites(opts.suites, std::cerr);
+    if (!suites) return exit_code::usage;
+
+    std::unique_ptr<Reporter> reporter;
+    try {
+        reporter = reports::make_reporters(opts.reports, reports::process_streams());
+    } catch (const reports::ReportSetupError& e) {
+        std::cerr << "mailspec run: " << e.what() << "\n";
+        return exit_code::usage;
+    }
+
+    boost::asio::io_context io;
+    SchedulerOptions so;
+    so.max_parallel = opts.parallel;
+    so.connector_for = make_connector;
+    if (!opts.only.empty() || !opts.skip.empty()) {
+        so.selected = [&opts](const CheckSpec& c) {
+            if (!opts.only.empty() && !matches_any(c, opts.only)) return false;
+            return !matches_any(c, opts.skip);
+        };
+        so.filter_reason = "not selected (--only/--skip)";
+    }
+    Scheduler scheduler(io, *reporter, so);
+    bool interrupted = false;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int) {
+        if (ec) return;
+        interrupted = true;
+        scheduler.interrupt();
+    });
+
+    RunInfo info{kVersion, hostname(), std::chrono::system_clock::now(), argv};
+    reporter->run_begin(info);
+    RunSummary summary = scheduler.run(*suites);
+    signals.cancel();
+    summary.incomplete = summary.incomplete || interrupted;
+    reporter->run_end(summary);
+
+    if (summary.incomplete) return exit_code::interrupted;
+    if (summary.counts[Status::fail] > 0 || summary.counts[Status::error] > 0)
+        return exit_code::failed;
+    return exit_code::ok;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& argv) {
+    auto opts = std::make_shared<RunOptions>();
+    auto* cmd = app.add_subcommand("run", "Run suites against their targets and write reports");
+    cmd->add_option("suites", opts->suites.files, "Suite files")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--vantages", opts->suites.vantages_file,
+                    "Vantages file merged into every suite (same names replace the suite's)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--only", opts->only,
+                    "Run only checks whose id or tag matches (glob; repeatable)");
+    cmd->add_option("--skip", opts->skip, "Skip checks whose id or tag matches (glob; repeatable)");
+    cmd->add_option("--parallel", opts->parallel, "Checks in flight at once, over all targets")
+        ->check(CLI::Range(1, 10000));
+    reports::add_report_options(*cmd, opts->reports);
+    cmd->callback(
+        [opts, &action, argv] { action = [opts, argv] { return run_suites(*opts, argv); }; });
+}
+
+}  // namespace mailspec

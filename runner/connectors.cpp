@@ -1,0 +1,18 @@
+#include "runner/connectors.hpp"
+
+#include <stdexcept>
+
+namespace mailspec {
+
+std::shared_ptr<transport::Connector> make_connector(const Vantage& v) {
+    switch (v.kind) {
+        case VantageKind::local:
+            return transport::local_connector();
+        case VantageKind::bind:
+            return transport::bind_connector(v.address);
+        default:
+            throw std::runtime_error("this vantage kind is not supported yet");
+    }
+}
+
+}  // namespace mailspec

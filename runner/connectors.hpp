@@ -1,0 +1,14 @@
+#pragma once
+// The transport connector behind each vantage kind.
+
+#include <memory>
+
+#include "model/suite.hpp"
+#include "transport/connector.hpp"
+
+namespace mailspec {
+
+// Throws std::runtime_error with a one-line reason when the vantage cannot be used here.
+std::shared_ptr<transport::Connector> make_connector(const Vantage& v);
+
+}  // namespace mailspec

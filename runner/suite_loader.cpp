@@ -1,0 +1,277 @@
+#include "runner/suite_loader.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "checks/check.hpp"
+#include "runner/yaml_file.hpp"
+
+namespace mailspec {
+
+namespace {
+
+const std::regex kIdPattern("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+bool is_ip_address(const std::string& s) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+std::optional<Target> read_target(SpecReader& r, const std::string& name, const YAML::Node& n) {
+    Fields f(r, n, "target '" + name + "'");
+    if (!f.valid()) return std::nullopt;
+    Target t;
+    t.name = name;
+    t.where = r.locate(n);
+    f.require("host");
+    if (auto h = f.str("host")) {
+        t.host = *h;
+        if (h->empty()) r.error(f.take("host"), "target '" + name + "': host is empty");
+    }
+    if (auto tls = f.choice("tls", {"none", "implicit"}))
+        t.tls = *tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+    t.port = t.tls == TlsMode::implicit ? 465 : 25;
+    if (auto p = f.integer("port", 1, 65535)) t.port = static_cast<std::uint16_t>(*p);
+    if (auto s = f.str("tls_name")) t.tls_name = *s;
+    if (auto s = f.str("ca_file")) t.ca_file = r.resolve_path(*s);
+    if (auto m = f.integer("max_connections", 1, 1000))
+        t.max_connections = static_cast<unsigned>(*m);
+    if (auto d = f.duration("delay")) t.delay = *d;
+    f.done();
+    return t;
+}
+
+// A vantage names exactly one kind: `{ bind: ADDR }`, `{ local: true }` or `{}` for local.
+std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, const YAML::Node& n) {
+    Vantage v;
+    v.name = name;
+    v.where = r.locate(n);
+    if (n.IsNull()) return v;  // `inside:` with nothing = local
+    Fields f(r, n, "vantage '" + name + "'");
+    if (!f.valid()) return std::nullopt;
+    static const std::pair<const char*, VantageKind> kinds[] = {
+        {"local", VantageKind::local},     {"bind", VantageKind::bind},
+        {"netns", VantageKind::netns},     {"socks5", VantageKind::socks5},
+        {"xclient", VantageKind::xclient}, {"ssh", VantageKind::ssh},
+    };
+    int found = 0;
+    for (auto [key, kind] : kinds) {
+        if (!f.has(key)) {
+            f.take(key);  // known, for "did you mean"
+            continue;
+        }
+        ++found;
+        v.kind = kind;
+        if (kind == VantageKind::local) {
+            f.boolean("local");
+        } else if (kind == VantageKind::bind) {
+            if (auto a = f.str("bind")) {
+                v.address = *a;
+                if (!is_ip_address(*a))
+                    r.error(f.take("bind"), "vantage '" + name +
+                                                "': bind needs an IPv4 or IPv6 address, not '" +
+                                                *a + "'");
+            }
+        } else {
+            r.error(f.take(key), "vantage '" + name + "': kind '" + key +
+                                     "' is not supported yet (supported: local, bind)");
+        }
+    }
+    if (found > 1) r.error(n, "vantage '" + name + "' names more than one kind; keep one");
+    f.done();
+    return v;
+}
+
+void read_vantages(SpecReader& r, const YAML::Node& n, std::map<std::string, Vantage>& out) {
+    if (!n.IsMap()) {
+        r.error(n,
+                "'vantages' must map names to vantage points, e.g. outside: { bind: 127.0.0.2 }");
+        return;
+    }
+    Fields dup_check(r, n, "'vantages'");
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        dup_check.take(it->first.Scalar());
+        if (auto v = read_vantage(r, it->first.Scalar(), it->second)) out[v->name] = *v;
+    }
+}
+
+void read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
+    Fields f(r, n, "'defaults'");
+    if (!f.valid()) return;
+    if (auto t = f.duration("timeout")) d.timeout = *t;
+    if (auto h = f.str("helo")) d.helo = *h;
+    if (auto v = f.strings("from")) d.from = *v;
+    f.done();
+}
+
+std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::size_t index,
+                                    const Suite& suite) {
+    Location at = r.locate(n);
+    std::string label = "check #" + std::to_string(index + 1);
+    if (n.IsMap() && n["id"] && n["id"].IsScalar()) label = "check '" + n["id"].Scalar() + "'";
+    Fields f(r, n, label);
+    if (!f.valid()) return std::nullopt;
+    std::size_t errors_before = r.error_count();
+
+    CheckSpec c;
+    c.where = at;
+    f.require("id");
+    if (auto id = f.str("id")) {
+        c.id = *id;
+        if (!std::regex_match(c.id, kIdPattern))
+            r.error(f.take("id"), label + ": id may hold only letters, digits, '.', '_' and '-'");
+    }
+    if (auto t = f.str("target")) {
+        c.target = *t;
+        if (!suite.targets.count(c.target))
+            r.error(f.take("target"), "unknown target '" + c.target + "'");
+    } else if (suite.targets.size() == 1) {
+        c.target = suite.targets.begin()->first;
+    } else {
+        r.error(n, label + " needs 'target' (the suite has " +
+                       std::to_string(suite.targets.size()) + " targets)");
+    }
+    if (auto v = f.strings("from")) c.from = *v;
+    c.timeout = suite.defaults.timeout;
+    if (auto t = f.duration("timeout")) c.timeout = *t;
+    c.helo = suite.defaults.helo;
+    if (auto h = f.str("helo")) c.helo = *h;
+    if (auto t = f.strings("tags")) c.tags = *t;
+    if (auto s = f.str("rfc")) c.rfc = *s;
+    if (auto s = f.str("description")) c.description = *s;
+
+    // Exactly one key names the check kind.
+    const CheckKind* kind = nullptr;
+    YAML::Node body;
+    for (const auto& k : check_kinds()) {
+        if (!f.has(k.name)) {
+            f.take(k.name);
+            continue;
+        }
+        if (kind != nullptr) {
+            r.error(f.take(k.name), label + " names two check kinds ('" + std::string(kind->name) +
+                                        "' and '" + std::string(k.name) +
+                                        "'); split it into two checks");
+            continue;
+        }
+        kind = &k;
+        body = f.take(k.name);
+    }
+    std::size_t errors_before_done = r.error_count();
+    f.done();
+    if (kind == nullptr) {
+        // A misspelt kind was just reported as an unknown key with a suggestion: enough said.
+        if (r.error_count() > errors_before_done) return std::nullopt;
+        std::string names;
+        for (const auto& k : check_kinds())
+            names += (names.empty() ? "" : ", ") + std::string(k.name);
+        r.error(at, label + " names no check kind (one of: " + names + ")");
+        return std::nullopt;
+    }
+    c.kind = kind->name;
+    ParseContext ctx{r, c};
+    auto check = kind->parse(body, ctx);
+    if (!check || r.error_count() > errors_before) return std::nullopt;
+    c.check = std::move(check);
+    return c;
+}
+
+void check_references(SpecReader& r, Suite& s) {
+    auto known = [&](const std::string& v) { return s.vantages.count(v) || (v == kLocalVantage); };
+    for (const auto& v : s.defaults.from)
+        if (!known(v)) r.error(Location{s.file, 0, 0}, "defaults: unknown vantage '" + v + "'");
+    for (auto& c : s.checks) {
+        if (c.from.empty()) c.from = s.defaults.from;
+        if (c.from.empty()) c.from = {kLocalVantage};
+        for (const auto& v : c.from)
+            if (!known(v)) {
+                std::string names;
+                for (auto& [name, _] : s.vantages)
+                    names += (names.empty() ? "" : ", ") + name;
+                r.error(
+                    c.where,
+                    "check '" + c.id + "': unknown vantage '" + v + "'" +
+                        (names.empty()
+                             ? " (the suite defines no vantages; add them or pass --vantages FILE)"
+                             : " (defined: " + names + ")"));
+            }
+    }
+}
+
+}  // namespace
+
+LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
+    LoadedSuite out;
+    SpecReader r(path, out.diagnostics, options.env);
+    auto root = read_yaml_file(path, r, options.max_file_bytes);
+    if (!root) return out;
+
+    Suite s;
+    s.file = path;
+    Fields top(r, *root, "the suite");
+    if (!top.valid()) return out;
+    top.require("suite");
+    top.require("targets");
+    top.require("checks");
+    if (auto name = top.str("suite")) s.name = *name;
+    if (auto d = top.str("description")) s.description = *d;
+
+    if (auto t = top.take("targets"); t.IsDefined()) {
+        if (!t.IsMap() || t.size() == 0) {
+            r.error(t,
+                    "'targets' must map names to servers, e.g. mx: { host: 127.0.0.1, port: 25 }");
+        } else {
+            Fields dup_check(r, t, "'targets'");
+            for (auto it = t.begin(); it != t.end(); ++it) {
+                dup_check.take(it->first.Scalar());
+                if (auto target = read_target(r, it->first.Scalar(), it->second))
+                    s.targets[target->name] = *target;
+            }
+        }
+    }
+    if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, s.vantages);
+    for (const auto& [name, v] : options.vantages)
+        s.vantages[name] = v;
+    if (auto d = top.take("defaults"); d.IsDefined()) read_defaults(r, d, s.defaults);
+
+    if (auto checks = top.take("checks"); checks.IsDefined()) {
+        if (!checks.IsSequence() || checks.size() == 0) {
+            r.error(checks,
+                    "'checks' must be a non-empty list of checks (each starting with '- id:')");
+        } else {
+            std::map<std::string, Location> ids;
+            for (std::size_t i = 0; i < checks.size(); ++i) {
+                auto c = read_check(r, checks[i], i, s);
+                if (!c) continue;
+                if (auto [it, fresh] = ids.emplace(c->id, c->where); !fresh) {
+                    r.error(c->where, "duplicate check id '" + c->id + "' (first at " +
+                                          it->second.str() + ")");
+                    continue;
+                }
+                s.checks.push_back(std::move(*c));
+            }
+        }
+    }
+    top.done();
+    check_references(r, s);
+    if (out.diagnostics.empty()) out.suite = std::move(s);
+    return out;
+}
+
+std::map<std::string, Vantage> load_vantages_file(const std::string& path, Diagnostics& out,
+                                                  const EnvLookup& env) {
+    std::map<std::string, Vantage> vantages;
+    SpecReader r(path, out, env);
+    auto root = read_yaml_file(path, r, 1024 * 1024);
+    if (!root) return vantages;
+    Fields top(r, *root, "the vantages file");
+    if (!top.valid()) return vantages;
+    top.require("vantages");
+    if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, vantages);
+    top.done();
+    return vantages;
+}
+
+}  // namespace mailspec

@@ -1,0 +1,18 @@
+#pragma once
+// Reads a YAML file defensively: size limit, binary content, empty files and syntax errors all
+// become located diagnostics instead of exceptions.
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "checks/spec_reader.hpp"
+
+namespace mailspec {
+
+std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
+                                         std::size_t max_bytes);
+
+}  // namespace mailspec
