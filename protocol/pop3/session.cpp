@@ -162,7 +162,21 @@ void Session::feed(std::string_view bytes) {
         if (!reader_.take_unframed().empty())
             own_findings_.push_back({FindingKind::data_after_stls, at});
     }
-    if (reader_.error() != Error::none) error_ = reader_.error();
+    if (reader_.error() != Error::none) fail(reader_.error());
+}
+
+void Session::fail(Error e) {
+    error_ = e;
+    if (current_) {
+        outcomes_.push_back({current_->kind,
+                             current_->message,
+                             false,
+                             false,
+                             {},
+                             "protocol error: " + std::string(to_string(e))});
+        current_.reset();
+    }
+    awaiting_ = false;
 }
 
 void Session::tls_established() {
@@ -173,23 +187,20 @@ void Session::tls_established() {
 
 void Session::end_of_stream() {
     if (closed_) return;
-    reader_.end_of_stream();
-    if (reader_.error() != Error::none) {
-        error_ = reader_.error();
-    } else if (awaiting_ && !(current_ && current_->kind == StepKind::quit)) {
-        error_ = Error::truncated;  // closed before answering
-    }
     closing_ = true;
-    if (awaiting_ && current_) {
-        outcomes_.push_back({current_->kind,
-                             current_->message,
-                             false,
-                             false,
-                             {},
-                             "connection closed before the response"});
+    if (error_ != Error::none) return;
+    reader_.end_of_stream();
+    if (reader_.error() != Error::none) return fail(reader_.error());
+    if (!awaiting_ || !current_) return;
+    if (current_->kind == StepKind::quit) {
+        // Closing instead of answering QUIT still ends the session as asked.
+        Outcome o{StepKind::quit, std::nullopt, true, false, {}, "closed without +OK"};
+        outcomes_.push_back(std::move(o));
         current_.reset();
         awaiting_ = false;
+        return;
     }
+    fail(Error::truncated);  // closed before answering
 }
 
 void Session::send(std::string line, Shape shape, std::string shown) {

@@ -130,6 +130,7 @@ class Session {
     void on_sasl_challenge(const Response& r);
     void complete(Response r, bool ok, std::string failure = {});
     void skip_rest();
+    void fail(Error e);  // a protocol error: the step in progress fails, the session ends
     void record_server(const Response& r);
 
     ResponseReader reader_;

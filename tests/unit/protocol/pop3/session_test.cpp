@@ -243,6 +243,7 @@ TEST(Pop3Session, PeerClosingBeforeTheResponseIsTruncated) {
     EXPECT_TRUE(r.closed);
     EXPECT_EQ(s.error(), Error::truncated);
     EXPECT_FALSE(s.last(StepKind::stat)->ok);
+    EXPECT_EQ(s.last(StepKind::stat)->failure, "protocol error: truncated");
 }
 
 TEST(Pop3Session, IdleWhenNothingIsQueued) {
@@ -263,6 +264,7 @@ TEST(Pop3Session, NeverEndingRetrEndsWithANamedError) {
     for (int i = 0; i < 1000 && s.error() == Error::none; ++i)
         s.feed("x\r\nyy\r\n");
     EXPECT_EQ(s.error(), Error::response_too_large);
+    EXPECT_EQ(s.last(StepKind::retr)->failure, "protocol error: response_too_large");
     EXPECT_EQ(s.next().kind, Action::Kind::close);
     EXPECT_EQ(s.next().kind, Action::Kind::done);
 }
