@@ -20,6 +20,12 @@ std::string strip_crlf(std::string_view s) {
         s.remove_suffix(1);
     return std::string(s);
 }
+
+// Encoded SASL data and mechanism names go on the wire as one token: a bad encoder or mechanism
+// must not be able to inject a line (and must not make the session throw).
+bool one_token(std::string_view s) {
+    return s.find_first_of(std::string_view("\r\n\0 ", 4)) == std::string_view::npos;
+}
 }  // namespace
 
 std::string_view to_string(StepKind k) {
@@ -256,12 +262,18 @@ void Session::start(Step s) {
         }
         case StepKind::authenticate: {
             std::string name(c.mechanism->name());
+            if (!one_token(name) || name.empty())
+                return complete({}, false,
+                                "the mechanism or base64 encoder produced more than one token");
             std::string tag = tags_.next();
             CommandBuilder b(tag, "AUTHENTICATE", lit_plus);
             b.raw(name);
             std::string shown = tag + " AUTHENTICATE " + name;
             if (auto ir = c.mechanism->initial_response()) {
                 std::string enc = ir->empty() ? "=" : c.base64.encode(*ir);
+                if (!one_token(enc))
+                    return complete({}, false,
+                                    "the mechanism or base64 encoder produced more than one token");
                 if (capabilities_.has("SASL-IR")) {
                     b.raw(enc);
                     shown += " " + std::string(kRedacted);
@@ -372,7 +384,10 @@ void Session::on_continuation(const Response& r) {
     if (!challenge) return cancel("the server challenge is not valid base64");
     auto step = c.mechanism->respond(*challenge);
     if (auto* f = std::get_if<sasl::Failure>(&step)) return cancel(f->reason);
-    write(c.base64.encode(std::get<std::string>(step)) + "\r\n", std::string(kRedacted));
+    std::string enc = c.base64.encode(std::get<std::string>(step));
+    if (!one_token(enc))
+        return cancel("the mechanism or base64 encoder produced more than one token");
+    write(enc + "\r\n", std::string(kRedacted));
 }
 
 void Session::on_tagged(Response r) {

@@ -14,6 +14,12 @@ std::string strip_crlf(std::string s) {
         s.pop_back();
     return s;
 }
+
+// Encoded SASL data and mechanism names go on the wire as one token: a bad encoder or mechanism
+// must not be able to inject a line (and must not make the session throw).
+bool one_token(std::string_view s) {
+    return s.find_first_of(std::string_view("\r\n\0 ", 4)) == std::string_view::npos;
+}
 }  // namespace
 
 std::string_view to_string(StepKind k) {
@@ -243,9 +249,15 @@ void Session::start(Step s) {
             sasl_failure_.clear();
             pending_ir_.reset();
             std::string name(c.mechanism->name());
+            if (!one_token(name) || name.empty())
+                return complete({}, false,
+                                "the mechanism or base64 encoder produced more than one token");
             auto ir = c.mechanism->initial_response();
             if (ir) {
                 std::string b64 = ir->empty() ? "=" : c.base64.encode(*ir);
+                if (!one_token(b64))
+                    return complete({}, false,
+                                    "the mechanism or base64 encoder produced more than one token");
                 std::string line = command::auth(name, b64);
                 if (line.size() <= kMaxCommandLine)
                     return send(std::move(line), Shape::sasl,
@@ -350,8 +362,10 @@ void Session::on_sasl_challenge(const Response& r) {
     if (!challenge) return cancel("the server challenge is not valid base64");
     auto step = c.mechanism->respond(*challenge);
     if (auto* f = std::get_if<sasl::Failure>(&step)) return cancel(f->reason);
-    send_more(command::sasl_response(c.base64.encode(std::get<std::string>(step))),
-              std::string(kRedacted));
+    std::string b64 = c.base64.encode(std::get<std::string>(step));
+    if (!one_token(b64))
+        return cancel("the mechanism or base64 encoder produced more than one token");
+    send_more(command::sasl_response(b64), std::string(kRedacted));
 }
 
 void Session::complete(Response r, bool ok, std::string failure) {

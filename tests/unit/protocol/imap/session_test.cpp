@@ -304,3 +304,22 @@ TEST(ImapSession, GarbageGreetingIsMalformed) {
 
 }  // namespace
 }  // namespace mailspec::imap
+
+namespace mailspec::imap {
+namespace {
+
+TEST(ImapSession, SaslResponseThatIsNotOneTokenCancels) {
+    test::ScriptedMechanism login({"x\r\na9 DELETE INBOX"});
+    Base64 identity{[](std::string_view s) { return std::string(s); },
+                    [](std::string_view s) { return std::optional<std::string>(s); }};
+    Session s;
+    s.authenticate(login, identity);
+    auto r = drive(s, {{"", crlf("* OK ready.\n")},
+                       {"a1 AUTHENTICATE LOGIN\r\n", crlf("+ Username:\n")},
+                       {"*\r\n", crlf("a1 BAD aborted\n")}});
+    EXPECT_EQ(r.written, "a1 AUTHENTICATE LOGIN\r\n*\r\n");
+    EXPECT_FALSE(s.last(StepKind::authenticate)->ok);
+}
+
+}  // namespace
+}  // namespace mailspec::imap

@@ -271,3 +271,25 @@ TEST(Pop3Session, NeverEndingRetrEndsWithANamedError) {
 
 }  // namespace
 }  // namespace mailspec::pop3
+
+namespace mailspec::pop3 {
+namespace {
+
+// Found by pop3_session_fuzz: an encoder whose output is not one token must cancel the exchange,
+// not throw out of feed() or smuggle a command.
+TEST(Pop3Session, SaslResponseThatIsNotOneTokenCancels) {
+    test::ScriptedMechanism login({"x\r\nDELE 1"});
+    Base64 identity{[](std::string_view s) { return std::string(s); },
+                    [](std::string_view s) { return std::optional<std::string>(s); }};
+    Session s;
+    s.auth(login, identity);
+    auto r = drive(s, {{"", crlf("+OK ready\n")},
+                       {"AUTH LOGIN\r\n", crlf("+ Username:\n")},
+                       {"*\r\n", crlf("-ERR aborted\n")}});
+    EXPECT_EQ(r.written, "AUTH LOGIN\r\n*\r\n");
+    EXPECT_EQ(s.last(StepKind::auth)->failure,
+              "the mechanism or base64 encoder produced more than one token");
+}
+
+}  // namespace
+}  // namespace mailspec::pop3
