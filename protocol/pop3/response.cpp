@@ -46,6 +46,15 @@ std::string_view to_string(FindingKind k) {
     return "unknown";
 }
 
+std::optional<std::string> response_code(std::string_view text) {
+    if (!text.starts_with("[")) return std::nullopt;
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close == 1) return std::nullopt;
+    std::string_view code = text.substr(1, close - 1);
+    if (code.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
+    return text::to_upper(code);
+}
+
 void ResponseReader::feed(std::string_view bytes) {
     if (error_ != Error::none) return;
     if (pos_ > 0 && pos_ == buf_.size()) {

@@ -54,6 +54,11 @@ struct Response {
     std::vector<std::string> lines;  // body lines, dot-unstuffed, without CRLF
 };
 
+// The extended response code at the start of a status text (RFC 2449 §8, RFC 3206), upper
+// case: "AUTH", "SYS/TEMP", "SYS/PERM", "IN-USE", "LOGIN-DELAY". A check needs it to tell a
+// rejected password ([AUTH]) from a temporary failure ([SYS/TEMP], [IN-USE]).
+std::optional<std::string> response_code(std::string_view text);
+
 // How the response to a command is framed.
 enum class Shape {
     single,  // one status line

@@ -208,5 +208,15 @@ TEST(Pop3Reader, UnsolicitedBytesAreBounded) {
     EXPECT_EQ(r.error(), Error::line_too_long);
 }
 
+TEST(Pop3Reader, ExtendedResponseCodes) {
+    EXPECT_EQ(response_code("[AUTH] Authentication failed."), "AUTH");
+    EXPECT_EQ(response_code("[sys/temp] try later"), "SYS/TEMP");
+    EXPECT_EQ(response_code("[IN-USE]"), "IN-USE");
+    EXPECT_FALSE(response_code("Authentication failed."));
+    EXPECT_FALSE(response_code("[] x"));
+    EXPECT_FALSE(response_code("[not a code] x"));
+    EXPECT_FALSE(response_code("[AUTH"));
+}
+
 }  // namespace
 }  // namespace mailspec::pop3
