@@ -16,15 +16,19 @@ using namespace mailspec::imap;
 
 namespace {
 
-const Limits kLimits{.max_line = 1024, .max_literal = 4096, .max_response_bytes = 8192,
-                     .max_literals = 16, .max_depth = 16};
+const Limits kLimits{.max_line = 1024,
+                     .max_literal = 4096,
+                     .max_response_bytes = 8192,
+                     .max_literals = 16,
+                     .max_depth = 16};
 
 std::vector<Frame> frames(std::string_view a, std::string_view b, Error& error) {
     FrameReader r(kLimits);
     r.feed(a);
     r.feed(b);
     std::vector<Frame> out;
-    while (auto f = r.next()) out.push_back(std::move(*f));
+    while (auto f = r.next())
+        out.push_back(std::move(*f));
     error = r.error();
     return out;
 }

@@ -15,7 +15,7 @@ using namespace mailspec;
 namespace {
 
 class Mechanism : public sasl::Mechanism {
-public:
+  public:
     std::string_view name() const override { return "X-FUZZ"; }
     std::optional<std::string> initial_response() override { return std::string("ir"); }
     sasl::StepResult respond(std::string_view c) override {
@@ -37,9 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                          if (s.find('!') != std::string_view::npos) return std::nullopt;
                          return std::string(s);
                      }};
-    imap::Session s(imap::Limits{.max_line = 512, .max_literal = 2048,
-                                 .max_response_bytes = 4096, .max_literals = 8, .max_depth = 16,
-                                 .max_untagged = 64, .max_command_bytes = 16384});
+    imap::Session s(imap::Limits{.max_line = 512,
+                                 .max_literal = 2048,
+                                 .max_response_bytes = 4096,
+                                 .max_literals = 8,
+                                 .max_depth = 16,
+                                 .max_untagged = 64,
+                                 .max_command_bytes = 16384});
     if (plan & 1) s.capability();
     if (plan & 2) s.starttls();
     if (plan & 4) s.login("user", "p\xc3\xa4ss");

@@ -20,12 +20,14 @@ struct Run {
 
 Run read(std::uint8_t shapes, std::string_view a, std::string_view b) {
     ResponseReader r(Limits{.max_line = 512, .max_response_bytes = 4096, .max_response_lines = 64});
-    for (int i = 0; i < 8; ++i) r.expect(static_cast<Shape>(((shapes >> i) & 1) + (i % 3 == 2)));
+    for (int i = 0; i < 8; ++i)
+        r.expect(static_cast<Shape>(((shapes >> i) & 1) + (i % 3 == 2)));
     r.feed(a);
     r.feed(b);
     r.end_of_stream();
     Run out{{}, r.error(), r.findings().size()};
-    while (auto x = r.next()) out.responses.push_back(std::move(*x));
+    while (auto x = r.next())
+        out.responses.push_back(std::move(*x));
     return out;
 }
 

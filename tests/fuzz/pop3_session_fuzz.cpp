@@ -15,7 +15,7 @@ using namespace mailspec;
 namespace {
 
 class Mechanism : public sasl::Mechanism {
-public:
+  public:
     std::string_view name() const override { return "X-FUZZ"; }
     std::optional<std::string> initial_response() override { return std::string("ir"); }
     sasl::StepResult respond(std::string_view c) override {
