@@ -133,6 +133,10 @@ out=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.10/110; read -r l <&3;
     printf "USER alice@lab.test\r\nPASS %s\r\nQUIT\r\n" "$1" >&3; cat <&3' _ "$PW" 2>&1)
 expect_match "POP3 110 plaintext USER/PASS refused" '^-ERR .*[Pp]laintext authentication disallowed' "$out"
 
+out=$(curl_login 'imap://mail.lab.test:143/INBOX' --interface 127.0.0.10 -X 'STATUS INBOX (MESSAGES)')
+check "IMAP 143 plaintext login from the server's own address (127.0.0.10) refused"
+if printf '%s\n' "$out" | grep -q '^\* STATUS'; then bad "logged in without TLS" "$out"; else ok; fi
+
 echo "== nothing left the machine"
 check "sink received no message during the test"
 sleep 0.5
