@@ -76,6 +76,12 @@ expect_match "sender domain without MX/A: 550 5.1.8" '^<\*\* 550 5\.1\.8 .*Domai
 out=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.10/25; read -r l <&3;
     printf "EHLO probe.mailspec.test\r\nVRFY alice\r\nQUIT\r\n" >&3; cat <&3' 2>&1)
 expect_match "VRFY disabled: 502 5.5.1" '^502 5\.5\.1' "$out"
+out=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.10/25; read -r l <&3;
+    for i in $(seq 12); do printf "BOGUS\r\n" >&3; done; cat <&3' 2>&1)
+expect_match "hard error limit: 421 4.7.0 after 10 errors" '^421 4\.7\.0 .*too many errors' "$out"
+check "exactly 10 errors answered before the 421"
+n=$(printf '%s\n' "$out" | grep -c '^500 ')
+if [ "$n" = 10 ]; then ok; else bad "$n errors before 421" "$out"; fi
 out=$(smtp_probe --port 25 --local-interface 127.0.0.30 --quit-after RCPT -f '<>' -t postmaster@lab.test)
 expect_match "postmaster@lab.test accepts the null sender" '^<-  250 2\.1\.5' "$out"
 
