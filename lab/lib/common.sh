@@ -1,5 +1,5 @@
 # Shared paths and helpers for lab/up, lab/down and lab/status. Sourced, not executed.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN=$LAB/run

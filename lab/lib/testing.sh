@@ -4,12 +4,14 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB_RUN=$LAB_DIR/run
 LAB_FAILS=0
 
-# lab_lock: serialise every test that uses the lab (ctest runs tests in parallel). The lock
-# file lives in lab/run/log/, which lab/down keeps, so the lock's inode survives lab/down.
+# lab_lock: serialise every test that uses the lab. The lab's addresses and ports are fixed
+# for the whole machine, so the lock is machine-wide too (several checkouts may hold tests);
+# within one build ctest's RESOURCE_LOCK "lab" already serialises the integration tests.
 lab_lock() {
-    mkdir -p "$LAB_RUN/log"
-    exec 9>"$LAB_RUN/log/lab.lock"
-    flock -w 600 9 || { echo "FAIL: could not lock the lab within 600 s" >&2; exit 1; }
+    local dir=/run/lock
+    [ -d "$dir" ] && [ -w "$dir" ] || dir=/tmp
+    exec 9>"$dir/mailspec-lab.lock"
+    flock -w 900 9 || { echo "FAIL: could not lock the lab ($dir/mailspec-lab.lock) within 900 s" >&2; exit 1; }
 }
 
 lab_require() {
