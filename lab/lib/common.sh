@@ -1,0 +1,63 @@
+# Shared paths and helpers for lab/up, lab/down and lab/status. Sourced, not executed.
+# shellcheck shell=bash disable=SC2034
+
+LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUN=$LAB/run
+
+# Addresses and names of the fixed lab contract (see lab/README.md).
+MAIL_IP=127.0.0.10
+SINK_IP=127.0.0.11
+INSIDE_IP=127.0.0.20
+OUTSIDE_IP=127.0.0.30
+LAB_USERS=(alice bob)
+VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert
+    no-recipient-verification no-spf)
+
+PF_CONF=$RUN/postfix/etc
+PF_QUEUE=$RUN/postfix/spool
+PF_DATA=$RUN/postfix/data
+DC_CONF=$RUN/dovecot/dovecot.conf
+DC_BASE=$RUN/dovecot/base
+DNS_CONF=$RUN/dns/unbound.conf
+DNS_PID=$RUN/dns/unbound.pid
+SINK_DIR=$RUN/sink
+SINK_PID=$RUN/sink.pid
+LOG=$RUN/log
+
+say() { printf 'lab: %s\n' "$*"; }
+die() {
+    printf 'lab: ERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root (it starts Postfix, Dovecot and unbound on loopback)"; }
+
+# pid_alive FILE: the pid in FILE names a live process.
+pid_alive() {
+    local pid
+    [ -s "$1" ] || return 1
+    pid=$(tr -dc 0-9 <"$1")
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+pid_of() { tr -dc 0-9 <"$1" 2>/dev/null; }
+
+postfix_running() { [ -f "$PF_CONF/main.cf" ] && postfix -c "$PF_CONF" status >/dev/null 2>&1; }
+dovecot_running() { pid_alive "$DC_BASE/master.pid"; }
+
+# port_open IP PORT: something accepts TCP connections there.
+port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
+
+# wait_ports IP PORT...: wait up to 10 s for every port to accept connections.
+wait_ports() {
+    local ip=$1 port deadline=$((SECONDS + 10))
+    shift
+    for port in "$@"; do
+        until port_open "$ip" "$port"; do
+            [ $SECONDS -lt $deadline ] || return 1
+            sleep 0.05
+        done
+    done
+}
+
+current_variant() { cat "$RUN/variant" 2>/dev/null || echo none; }
