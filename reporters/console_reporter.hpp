@@ -44,7 +44,7 @@ class ConsoleReporter : public Reporter {
 
     // Redraws the progress line (TTY only); the runner may call it from a timer so the
     // elapsed time moves while a slow check runs. Safe to call from another thread.
-    void tick();
+    void tick() override;
 
   private:
     bool colored() const { return opts_.is_tty && !opts_.no_color; }

@@ -88,6 +88,7 @@ struct Recorder : Reporter {
         log->push_back(tag + ":run_end");
         if (throw_at_end) throw std::runtime_error(tag + " failed");
     }
+    void tick() override { log->push_back(tag + ":tick"); }
 };
 
 TEST(FanoutReporter, EveryReporterSeesEveryEventAndRunEndSurvivesAFailure) {
@@ -105,10 +106,11 @@ TEST(FanoutReporter, EveryReporterSeesEveryEventAndRunEndSurvivesAFailure) {
     r.check_id = "c";
     fan.result(r);
     fan.suite_end(SuiteInfo{"s", "", "", 1});
+    fan.tick();
     EXPECT_THROW(fan.run_end(RunSummary{}), std::runtime_error);
     EXPECT_EQ(log, (std::vector<std::string>{"a:run_begin", "b:run_begin", "a:suite s", "b:suite s",
                                              "a:result c", "b:result c", "a:end s", "b:end s",
-                                             "a:run_end", "b:run_end"}));
+                                             "a:tick", "b:tick", "a:run_end", "b:run_end"}));
 }
 
 struct Streams {
