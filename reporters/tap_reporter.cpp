@@ -10,14 +10,23 @@ namespace mailspec::reports {
 
 namespace {
 
-// A test point description: one line, and '#' / '\' escaped so no directive starts early.
-std::string description(std::string_view s) {
+// One line of a test point: visible(), and tabs shown as \x09 too (a TAP line is whitespace-
+// sensitive). In a description, '#' and '\' are escaped so no directive starts early.
+std::string tap_text(std::string_view s, bool escape_hash) {
     std::string out;
     for (char c : visible(s)) {
-        if (c == '#' || c == '\\') out += '\\';
+        if (c == '\t') {
+            out += "\\x09";
+            continue;
+        }
+        if (escape_hash && (c == '#' || c == '\\')) out += '\\';
         out += c;
     }
     return out;
+}
+
+std::string description(std::string_view s) {
+    return tap_text(s, true);
 }
 
 void yaml_block(std::string& out, const std::string& ind, const Result& r) {
@@ -72,7 +81,7 @@ void test_point(std::string& out, const std::string& ind, std::size_t n, const R
     if (r.status == Status::skip || r.status == Status::inconclusive) {
         std::string reason =
             r.status == Status::inconclusive ? "inconclusive: " + r.message : r.message;
-        out += " # SKIP " + visible(reason);
+        out += " # SKIP " + tap_text(reason, false);
     }
     out += "\n";
     yaml_block(out, ind + "  ", r);
@@ -83,8 +92,9 @@ void test_point(std::string& out, const std::string& ind, std::size_t n, const R
 std::string render_tap(const RunRecord& rec, const TapOptions& opts) {
     std::string out = "TAP version 14\n";
     out += "# " +
-           visible(fmt::format("mailspec {} on {}, started {}", rec.run.version, rec.run.host,
-                               iso8601_utc(rec.run.started))) +
+           tap_text(fmt::format("mailspec {} on {}, started {}", rec.run.version, rec.run.host,
+                                iso8601_utc(rec.run.started)),
+                    false) +
            "\n";
     if (rec.summary.incomplete)
         out += fmt::format("# incomplete: the run was interrupted; {} results were recorded\n",
