@@ -29,6 +29,25 @@ std::string description(std::string_view s) {
     return tap_text(s, true);
 }
 
+// A YAML list item. TAP::Parser's YAMLish reader (Perl: what prove runs) takes an item whose
+// first word ends in ':' before a blank ("- \"greeting: no\"") for a one-key hash and then
+// rejects it. Such a colon is written as the YAML escape \x3a, which YAMLish and every YAML
+// reader turn back into ':'.
+std::string list_item(std::string_view s) {
+    std::string q = yaml_quote(s);
+    std::size_t token_end = q.find(' ');
+    if (token_end == std::string::npos) token_end = q.size();
+    if (token_end >= 2 && q[token_end - 1] == ':') q.replace(token_end - 1, 1, "\\x3a");
+    token_end = q.find(' ');
+    if (token_end != std::string::npos) {
+        std::size_t next = q.find_first_not_of(' ', token_end);
+        if (next != std::string::npos && q[next] == ':' &&
+            (next + 1 == q.size() || q[next + 1] == ' '))
+            q.replace(next, 1, "\\x3a");
+    }
+    return q;
+}
+
 void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     auto line = [&](std::string_view key, const std::string& value) {
         out += fmt::format("{}{}: {}\n", ind, key, value);
@@ -50,7 +69,7 @@ void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     if (!r.tags.empty()) {
         out += ind + "tags:\n";
         for (auto& t : r.tags)
-            out += ind + "  - " + yaml_quote(t) + "\n";
+            out += ind + "  - " + list_item(t) + "\n";
     }
     if (!r.properties.empty()) {
         out += ind + "properties:\n";
@@ -60,14 +79,14 @@ void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     if (!r.findings.empty()) {
         out += ind + "findings:\n";
         for (auto& f : r.findings)
-            out += ind + "  - " + yaml_quote(f) + "\n";
+            out += ind + "  - " + list_item(f) + "\n";
     }
     if (r.transcript.empty()) {
         out += ind + "transcript: []\n";
     } else {
         out += ind + "transcript:\n";
         for (auto& t : r.transcript)
-            out += ind + "  - " + yaml_quote(transcript_line(t)) + "\n";
+            out += ind + "  - " + list_item(transcript_line(t)) + "\n";
     }
     out += ind + "...\n";
 }

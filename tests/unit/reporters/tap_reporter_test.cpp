@@ -107,6 +107,12 @@ TEST(TapReporter, YamlBlocksParseAndCarryTheEvidence) {
                 EXPECT_EQ(y["transcript"][k].as<std::string>(), transcript_line(r.transcript[k]));
             for (auto& [key, value] : r.properties)
                 EXPECT_EQ(y["properties"][key].as<std::string>(), value);
+            ASSERT_EQ(y["findings"].size(), r.findings.size());
+            for (std::size_t k = 0; k < r.findings.size(); ++k)
+                EXPECT_EQ(y["findings"][k].as<std::string>(), r.findings[k]);
+            ASSERT_EQ(y["tags"].size(), r.tags.size());
+            for (std::size_t k = 0; k < r.tags.size(); ++k)
+                EXPECT_EQ(y["tags"][k].as<std::string>(), r.tags[k]);
         }
     }
 }
