@@ -68,9 +68,9 @@ TEST(HostileFields, JunitStaysWellFormedAndValid) {
     }
     auto tool = shared_tool("validate-junit");
     if (!tool) GTEST_SKIP() << "../shared/tools/validate-junit not found next to the source tree";
-    auto res = run_command(shell_quote(tool->string()) + " " + shell_quote(file.string()));
+    auto res = run_command(tool_command(*tool) + " " + shell_quote(file.string()));
     EXPECT_EQ(res.exit_code, 0) << res.output;
-    res = run_command(shell_quote(tool->string()) + " --all " + shell_quote(portable.string()));
+    res = run_command(tool_command(*tool) + " --all " + shell_quote(portable.string()));
     EXPECT_EQ(res.exit_code, 0) << res.output;
 }
 
@@ -102,7 +102,7 @@ TEST(HostileFields, TapStaysParseable) {
     EXPECT_NE(read_file(flat).find(" @ " + desc + "\n"), std::string::npos) << desc;
     auto tool = shared_tool("validate-tap");
     if (!tool) GTEST_SKIP() << "../shared/tools/validate-tap not found next to the source tree";
-    auto res = run_command(shell_quote(tool->string()) + " " + shell_quote(flat.string()) + " " +
+    auto res = run_command(tool_command(*tool) + " " + shell_quote(flat.string()) + " " +
                            shell_quote(sub.string()));
     if (res.exit_code == 2) GTEST_SKIP() << "validate-tap could not install its tools";
     EXPECT_EQ(res.exit_code, 0) << res.output;

@@ -174,7 +174,7 @@ TEST(JunitReporter, ValidatesAgainstTheJenkinsSchema) {
     empty_run.results.clear();
     auto empty = dir.path / "empty.xml";
     write_file(empty, render_junit(empty_run));
-    auto res = run_command(shell_quote(tool->string()) + " " + shell_quote(full.string()) + " " +
+    auto res = run_command(tool_command(*tool) + " " + shell_quote(full.string()) + " " +
                            shell_quote(incomplete.string()) + " " + shell_quote(empty.string()));
     EXPECT_EQ(res.exit_code, 0) << res.output;
 }
@@ -187,7 +187,7 @@ TEST(JunitReporter, PortableValidatesAgainstAllThreeSchemas) {
     auto rec = sample_run();
     rec.summary.incomplete = true;
     write_file(file, render_junit(rec, JunitOptions{true}));
-    auto res = run_command(shell_quote(tool->string()) + " --all " + shell_quote(file.string()));
+    auto res = run_command(tool_command(*tool) + " --all " + shell_quote(file.string()));
     EXPECT_EQ(res.exit_code, 0) << res.output;
 }
 

@@ -139,7 +139,7 @@ TEST(RandomizedReports, RealConsumersAcceptThem) {
         ran = true;
     }
     if (auto tool = shared_tool("validate-tap")) {
-        auto res = run_command(shell_quote(tool->string()) + " -q" + taps);
+        auto res = run_command(tool_command(*tool) + " -q" + taps);
         if (res.exit_code != 2) {
             EXPECT_EQ(res.exit_code, 0) << res.output.substr(0, 3000);
             ran = true;

@@ -224,4 +224,10 @@ std::optional<std::filesystem::path> shared_tool(const std::string& name) {
     return std::nullopt;
 }
 
+std::string tool_command(const std::filesystem::path& tool) {
+    if (!have_command("flock")) return shell_quote(tool.string());
+    auto lock = std::filesystem::temp_directory_path() / "mailspec-shared-tools.lock";
+    return "flock " + shell_quote(lock.string()) + " " + shell_quote(tool.string());
+}
+
 }  // namespace mailspec::reports::testing

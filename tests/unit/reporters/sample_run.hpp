@@ -44,5 +44,8 @@ std::string shell_quote(const std::string& s);
 
 // ../shared/tools next to the source tree, or $MAILSPEC_SHARED_TOOLS; nullopt when absent.
 std::optional<std::filesystem::path> shared_tool(const std::string& name);
+// The shell command prefix that runs a shared tool. ctest runs tests in parallel and the tools
+// may install their dependencies (npm tap-parser) on first use: runs are serialised with flock.
+std::string tool_command(const std::filesystem::path& tool);
 
 }  // namespace mailspec::reports::testing

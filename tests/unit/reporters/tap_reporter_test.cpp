@@ -179,7 +179,7 @@ TEST(TapReporter, ValidateTapAcceptsIt) {
     add("incomplete.tap", rec, false);
     rec.results.clear();
     add("empty.tap", rec, true);
-    auto res = run_command(shell_quote(tool->string()) + files);
+    auto res = run_command(tool_command(*tool) + files);
     if (res.exit_code == 2)
         GTEST_SKIP() << "validate-tap could not install its tools:\n" << res.output;
     EXPECT_EQ(res.exit_code, 0) << res.output;
