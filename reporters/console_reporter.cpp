@@ -54,11 +54,19 @@ std::string ConsoleReporter::paint(const std::string& text, const char* sgr) con
 
 std::string ConsoleReporter::status_label(Status s) const {
     std::string word = upper(to_string(s));
-    return paint(word, sgr_for(s)) + std::string(kStatusWidth - word.size(), ' ');
+    return paint(word, sgr_for(s)) + std::string(kStatusWidth + 1 - word.size(), ' ');
 }
 
-std::string ConsoleReporter::display_name(const Result& r) const {
-    return visible(suites_ > 1 ? r.suite + ": " + r.name() : r.name());
+// Result lines are grouped under "suite NAME" headers; when concurrent suites interleave, a
+// header is repeated whenever the suite changes, so every line sits under its own suite.
+void ConsoleReporter::header_for(const std::string& suite) {
+    if (suite == header_shown_) return;
+    header_shown_ = suite;
+    std::string file;
+    for (auto& s : suites_)
+        if (s.name == suite) file = s.file;
+    out_ << paint(visible("suite " + suite), "1") << visible(file.empty() ? "" : " (" + file + ")")
+         << "\n";
 }
 
 void ConsoleReporter::clear_progress() {
@@ -95,21 +103,16 @@ void ConsoleReporter::run_begin(const RunInfo&) {
 
 void ConsoleReporter::suite_begin(const SuiteInfo& suite) {
     std::lock_guard lock(mutex_);
-    ++suites_;
+    suites_.push_back(suite);
     planned_ += suite.planned;
-    if (opts_.verbosity == Verbosity::quiet) return;
-    clear_progress();
-    out_ << paint(visible("suite " + suite.name), "1")
-         << visible(suite.file.empty() ? "" : " (" + suite.file + ")") << "\n";
-    draw_progress();
 }
 
 void ConsoleReporter::result(const Result& r) {
     std::lock_guard lock(mutex_);
     ++done_;
-    std::string name = display_name(r);
+    std::string name = visible(r.name());
     std::string vantage = visible(r.vantage);
-    timings_.push_back({r.duration, name + " @ " + vantage});
+    timings_.push_back({r.duration, r.suite, name + " @ " + vantage});
     statuses_.push_back(r.status);
     last_ = name + " @ " + vantage;
 
@@ -120,6 +123,7 @@ void ConsoleReporter::result(const Result& r) {
         return;
     }
     clear_progress();
+    header_for(r.suite);
     // Columns grow to the longest name seen so far, so a run's lines stay aligned.
     name_width_ = std::max(name_width_, name.size());
     vantage_width_ = std::max(vantage_width_, vantage.size());
@@ -175,9 +179,13 @@ void ConsoleReporter::run_end(const RunSummary& summary) {
         std::stable_sort(slow.begin(), slow.end(),
                          [](auto& a, auto& b) { return a.duration > b.duration; });
         slow.resize(std::min(slow.size(), opts_.slowest));
+        bool qualify = false;
+        for (auto& t : timings_)
+            qualify = qualify || t.suite != timings_.front().suite;
         out_ << "slowest:\n";
         for (auto& t : slow)
-            out_ << fmt::format("  {:>8}s  {}\n", seconds3(t.duration), t.what);
+            out_ << fmt::format("  {:>8}s  {}{}\n", seconds3(t.duration),
+                                qualify ? visible(t.suite) + ": " : "", t.what);
     }
     if (summary.incomplete)
         out_ << paint("INCOMPLETE: the run was interrupted; not every planned check ran", "1;33")

@@ -44,7 +44,7 @@ class ConsoleReporter : public Reporter {
 
     // Redraws the progress line (TTY only); the runner may call it from a timer so the
     // elapsed time moves while a slow check runs. Safe to call from another thread.
-    void tick();
+    void tick() override;
 
   private:
     bool colored() const { return opts_.is_tty && !opts_.no_color; }
@@ -52,19 +52,21 @@ class ConsoleReporter : public Reporter {
     std::string status_label(Status s) const;
     void clear_progress();
     void draw_progress();
-    std::string display_name(const Result& r) const;
+    void header_for(const std::string& suite);
 
     std::ostream& out_;
     ConsoleOptions opts_;
     std::mutex mutex_;
     std::chrono::steady_clock::time_point started_{};
-    std::size_t suites_ = 0, planned_ = 0, done_ = 0;
+    std::vector<SuiteInfo> suites_;
+    std::string header_shown_;
+    std::size_t planned_ = 0, done_ = 0;
     std::size_t name_width_ = 32, vantage_width_ = 8;
     bool progress_shown_ = false;
     std::string last_;
     struct Timing {
         std::chrono::nanoseconds duration;
-        std::string what;
+        std::string suite, what;
     };
     std::vector<Timing> timings_;
     std::vector<Status> statuses_;

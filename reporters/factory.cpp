@@ -65,7 +65,8 @@ std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
         co.slowest = opts.slowest;
         fan->add(std::make_unique<ConsoleReporter>(to_err ? streams.err : streams.out, co));
     }
-    if (!opts.junit.empty()) fan->add(make_junit_reporter(opts.junit, streams.out));
+    if (!opts.junit.empty())
+        fan->add(make_junit_reporter(opts.junit, streams.out, JunitOptions{opts.junit_portable}));
     if (!opts.tap.empty())
         fan->add(make_tap_reporter(opts.tap, streams.out, TapOptions{opts.tap_subtests}));
     if (!opts.json.empty()) fan->add(make_json_reporter(opts.json, streams.out));
@@ -79,6 +80,9 @@ void add_report_options(CLI::App& app, ReportOptions& opts) {
         ->type_name("FILE");
     app.add_option("--json", opts.json, "Write a JSON report to FILE ('-' = stdout)")
         ->type_name("FILE");
+    app.add_flag("--junit-portable", opts.junit_portable,
+                 "JUnit valid under the Ant and junit-4 schemas too (transcripts in the "
+                 "suite's system-out)");
     app.add_flag("--tap-subtests", opts.tap_subtests, "One TAP subtest per suite");
     app.add_flag("-q,--quiet", opts.quiet, "Console: only failures, errors and the summary");
     app.add_flag("-v,--verbose", opts.verbose,

@@ -19,6 +19,7 @@ namespace mailspec::reports {
 struct ReportOptions {
     std::string junit, tap, json;  // empty: not wanted; "-": standard output
     bool tap_subtests = false;
+    bool junit_portable = false;
     bool console = true;
     int quiet = 0;    // -q
     int verbose = 0;  // -v, -vv

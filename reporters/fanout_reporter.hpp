@@ -1,7 +1,9 @@
 #pragma once
-// One event stream to several reporters (console + JUnit + TAP + JSON in one run).
+// One event stream to several reporters (console + JUnit + TAP + JSON in one run). Events are
+// serialised here, so the runner may deliver them from several threads.
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "reporters/reporter.hpp"
@@ -22,8 +24,10 @@ class FanoutReporter : public Reporter {
     // Every reporter gets run_end even when an earlier one throws (a report file that cannot
     // be written must not cost the others); the first exception is rethrown afterwards.
     void run_end(const RunSummary& summary) override;
+    void tick() override;
 
   private:
+    std::mutex mutex_;
     std::vector<std::unique_ptr<Reporter>> reporters_;
 };
 

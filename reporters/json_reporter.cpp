@@ -9,6 +9,7 @@
 namespace mailspec::reports {
 
 using nlohmann::json;
+using nlohmann::ordered_json;  // written documents keep their fields in a readable order
 
 namespace {
 
@@ -38,7 +39,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
 
 // JSON strings are Unicode: bytes that are not UTF-8 go in "<key>_base64" next to a readable
 // copy (invalid bytes replaced by U+FFFD when the document is dumped).
-void put_bytes(json& obj, const std::string& key, const std::string& value) {
+void put_bytes(ordered_json& obj, const std::string& key, const std::string& value) {
     obj[key] = value;
     if (!is_valid_utf8(value)) obj[key + "_base64"] = base64_encode(value);
 }
@@ -148,8 +149,8 @@ struct Reader {
 
 }  // namespace
 
-json to_json(const RunRecord& rec) {
-    json doc;
+ordered_json to_json(const RunRecord& rec) {
+    ordered_json doc;
     doc["format"] = kResultsFormat;
     doc["format_version"] = kResultsFormatVersion;
     doc["run"] = {{"version", rec.run.version},
@@ -159,35 +160,35 @@ json to_json(const RunRecord& rec) {
                   {"argv", rec.run.argv},
                   {"incomplete", rec.summary.incomplete}};
     auto counts = count_statuses(rec.results);
-    json summary = {{"total", rec.results.size()}};
+    ordered_json summary = {{"total", rec.results.size()}};
     for (auto& [status, n] : counts)
         summary[std::string(to_string(status))] = n;
     doc["summary"] = summary;
-    doc["suites"] = json::array();
+    doc["suites"] = ordered_json::array();
     for (auto& s : rec.suites)
         doc["suites"].push_back({{"name", s.name},
                                  {"file", s.file},
                                  {"description", s.description},
                                  {"planned", s.planned}});
-    doc["results"] = json::array();
+    doc["results"] = ordered_json::array();
     for (auto& r : rec.results) {
-        json j = {{"suite", r.suite},
-                  {"check_id", r.check_id},
-                  {"variant", r.variant},
-                  {"name", r.name()},
-                  {"kind", r.kind},
-                  {"target", r.target},
-                  {"endpoint", r.endpoint},
-                  {"vantage", r.vantage},
-                  {"status", to_string(r.status)},
-                  {"duration", seconds(r.duration)}};
+        ordered_json j = {{"suite", r.suite},
+                          {"check_id", r.check_id},
+                          {"variant", r.variant},
+                          {"name", r.name()},
+                          {"kind", r.kind},
+                          {"target", r.target},
+                          {"endpoint", r.endpoint},
+                          {"vantage", r.vantage},
+                          {"status", to_string(r.status)},
+                          {"duration", seconds(r.duration)}};
         put_bytes(j, "message", r.message);
         put_bytes(j, "expected", r.expected);
         put_bytes(j, "actual", r.actual);
-        j["transcript"] = json::array();
+        j["transcript"] = ordered_json::array();
         for (auto& line : r.transcript) {
-            json l = {{"at", static_cast<double>(line.at.count()) / 1e6},
-                      {"dir", marker(line.dir)}};
+            ordered_json l = {{"at", static_cast<double>(line.at.count()) / 1e6},
+                              {"dir", marker(line.dir)}};
             put_bytes(l, "text", line.text);
             j["transcript"].push_back(std::move(l));
         }
@@ -201,7 +202,7 @@ json to_json(const RunRecord& rec) {
 }
 
 std::string render_json(const RunRecord& rec) {
-    return to_json(rec).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    return to_json(rec).dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 RunRecord read_results_json(std::string_view text, const std::string& origin) {

@@ -18,7 +18,8 @@ namespace mailspec::reports {
 inline constexpr std::string_view kResultsFormat = "mailspec-results";
 inline constexpr int kResultsFormatVersion = 1;
 
-nlohmann::json to_json(const RunRecord& rec);
+// Fields in a fixed, readable order: format, run, summary, suites, results.
+nlohmann::ordered_json to_json(const RunRecord& rec);
 std::string render_json(const RunRecord& rec);  // to_json, pretty-printed, ends in a newline
 
 struct ResultsFormatError : std::runtime_error {

@@ -11,8 +11,17 @@
 
 namespace mailspec::reports {
 
-std::string render_junit(const RunRecord& rec);
+struct JunitOptions {
+    // Valid under all three schemas validate-junit knows (Jenkins xUnit, Jenkins junit-4, Ant):
+    // no attributes on <testsuites>, <skipped> carries its reason as text only, and the
+    // per-testcase output (properties + transcript) moves into the suite's <system-out>.
+    // The default keeps it in the testcase, where GitLab and Jenkins show it next to the test.
+    bool portable = false;
+};
 
-std::unique_ptr<Reporter> make_junit_reporter(std::string path, std::ostream& dash);
+std::string render_junit(const RunRecord& rec, const JunitOptions& opts = {});
+
+std::unique_ptr<Reporter> make_junit_reporter(std::string path, std::ostream& dash,
+                                              JunitOptions opts = {});
 
 }  // namespace mailspec::reports

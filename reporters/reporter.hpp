@@ -16,6 +16,9 @@ class Reporter {
     virtual void result(const Result&) = 0;
     virtual void suite_end(const SuiteInfo&) {}
     virtual void run_end(const RunSummary&) {}
+    // Not an event: the runner may call it (e.g. from a 250 ms timer) while checks run, so
+    // reporters with a live display (the console's progress line) can refresh it.
+    virtual void tick() {}
 };
 
 }  // namespace mailspec

@@ -10,14 +10,42 @@ namespace mailspec::reports {
 
 namespace {
 
-// A test point description: one line, and '#' / '\' escaped so no directive starts early.
-std::string description(std::string_view s) {
+// One line of a test point: visible(), and tabs shown as \x09 too (a TAP line is whitespace-
+// sensitive). In a description, '#' and '\' are escaped so no directive starts early.
+std::string tap_text(std::string_view s, bool escape_hash) {
     std::string out;
     for (char c : visible(s)) {
-        if (c == '#' || c == '\\') out += '\\';
+        if (c == '\t') {
+            out += "\\x09";
+            continue;
+        }
+        if (escape_hash && (c == '#' || c == '\\')) out += '\\';
         out += c;
     }
     return out;
+}
+
+std::string description(std::string_view s) {
+    return tap_text(s, true);
+}
+
+// A YAML list item. TAP::Parser's YAMLish reader (Perl: what prove runs) takes an item whose
+// first word ends in ':' before a blank ("- \"greeting: no\"") for a one-key hash and then
+// rejects it. Such a colon is written as the YAML escape \x3a, which YAMLish and every YAML
+// reader turn back into ':'.
+std::string list_item(std::string_view s) {
+    std::string q = yaml_quote(s);
+    std::size_t token_end = q.find(' ');
+    if (token_end == std::string::npos) token_end = q.size();
+    if (token_end >= 2 && q[token_end - 1] == ':') q.replace(token_end - 1, 1, "\\x3a");
+    token_end = q.find(' ');
+    if (token_end != std::string::npos) {
+        std::size_t next = q.find_first_not_of(' ', token_end);
+        if (next != std::string::npos && q[next] == ':' &&
+            (next + 1 == q.size() || q[next + 1] == ' '))
+            q.replace(next, 1, "\\x3a");
+    }
+    return q;
 }
 
 void yaml_block(std::string& out, const std::string& ind, const Result& r) {
@@ -41,7 +69,7 @@ void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     if (!r.tags.empty()) {
         out += ind + "tags:\n";
         for (auto& t : r.tags)
-            out += ind + "  - " + yaml_quote(t) + "\n";
+            out += ind + "  - " + list_item(t) + "\n";
     }
     if (!r.properties.empty()) {
         out += ind + "properties:\n";
@@ -51,14 +79,14 @@ void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     if (!r.findings.empty()) {
         out += ind + "findings:\n";
         for (auto& f : r.findings)
-            out += ind + "  - " + yaml_quote(f) + "\n";
+            out += ind + "  - " + list_item(f) + "\n";
     }
     if (r.transcript.empty()) {
         out += ind + "transcript: []\n";
     } else {
         out += ind + "transcript:\n";
         for (auto& t : r.transcript)
-            out += ind + "  - " + yaml_quote(transcript_line(t)) + "\n";
+            out += ind + "  - " + list_item(transcript_line(t)) + "\n";
     }
     out += ind + "...\n";
 }
@@ -72,7 +100,7 @@ void test_point(std::string& out, const std::string& ind, std::size_t n, const R
     if (r.status == Status::skip || r.status == Status::inconclusive) {
         std::string reason =
             r.status == Status::inconclusive ? "inconclusive: " + r.message : r.message;
-        out += " # SKIP " + visible(reason);
+        out += " # SKIP " + tap_text(reason, false);
     }
     out += "\n";
     yaml_block(out, ind + "  ", r);
@@ -83,8 +111,9 @@ void test_point(std::string& out, const std::string& ind, std::size_t n, const R
 std::string render_tap(const RunRecord& rec, const TapOptions& opts) {
     std::string out = "TAP version 14\n";
     out += "# " +
-           visible(fmt::format("mailspec {} on {}, started {}", rec.run.version, rec.run.host,
-                               iso8601_utc(rec.run.started))) +
+           tap_text(fmt::format("mailspec {} on {}, started {}", rec.run.version, rec.run.host,
+                                iso8601_utc(rec.run.started)),
+                    false) +
            "\n";
     if (rec.summary.incomplete)
         out += fmt::format("# incomplete: the run was interrupted; {} results were recorded\n",
