@@ -7,5 +7,6 @@ namespace mailspec {
 
 std::shared_ptr<const Check> parse_banner(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_capabilities(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

@@ -14,6 +14,7 @@ const std::array kKinds{
     CheckKind{"banner", parse_banner, "greeting code, text and latency"},
     CheckKind{"capabilities", parse_capabilities,
               "EHLO keywords present/absent, SIZE bounds, before/after TLS"},
+    CheckKind{"relay", parse_relay, "relaying to an outside recipient: denied or allowed, 16 tricks"},
 };
 }  // namespace
 

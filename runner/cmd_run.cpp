@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <iostream>
 #include <memory>
 
@@ -75,12 +76,30 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
         scheduler.interrupt();
     });
 
+    // Keeps the console's progress line moving while slow checks run.
+    boost::asio::steady_timer ticker(io);
+    std::function<void()> tick = [&] {
+        ticker.expires_after(std::chrono::milliseconds(250));
+        ticker.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            reporter->tick();
+            tick();
+        });
+    };
+    tick();
+
     RunInfo info{kVersion, hostname(), std::chrono::system_clock::now(), argv};
     reporter->run_begin(info);
     RunSummary summary = scheduler.run(*suites);
     signals.cancel();
+    ticker.cancel();
     summary.incomplete = summary.incomplete || interrupted;
-    reporter->run_end(summary);
+    try {
+        reporter->run_end(summary);
+    } catch (const std::exception& e) {  // e.g. disk full while writing a report
+        std::cerr << "mailspec run: " << e.what() << "\n";
+        return exit_code::failed;
+    }
 
     if (summary.incomplete) return exit_code::interrupted;
     if (summary.counts[Status::fail] > 0 || summary.counts[Status::error] > 0)

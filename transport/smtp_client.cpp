@@ -367,6 +367,11 @@ asio::awaitable<AuthResult> SmtpClient::auth(sasl::Mechanism& mechanism, bool in
     co_return AuthResult{op.reply(), op.accepted(), op.failure()};
 }
 
+asio::awaitable<Reply> SmtpClient::mail_from(std::string address) {
+    smtp::cmd::MailParams none;
+    co_return co_await mail_from(std::move(address), none);
+}
+
 asio::awaitable<Reply> SmtpClient::mail_from(std::string address, smtp::cmd::MailParams params) {
     co_return co_await exchange(
         build("MAIL FROM", [&] { return smtp::cmd::mail_from(address, params); }));

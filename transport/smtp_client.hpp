@@ -110,8 +110,10 @@ class SmtpClient {
     boost::asio::awaitable<smtp::Reply> starttls();
     boost::asio::awaitable<AuthResult> auth(sasl::Mechanism& mechanism,
                                             bool initial_response = true);
-    boost::asio::awaitable<smtp::Reply> mail_from(std::string address,
-                                                  smtp::cmd::MailParams params = {});
+    // No default argument on purpose: g++ 12 destroys aggregate temporaries passed to a
+    // coroutine inside co_await twice (heap corruption), so the overload passes a named value.
+    boost::asio::awaitable<smtp::Reply> mail_from(std::string address);
+    boost::asio::awaitable<smtp::Reply> mail_from(std::string address, smtp::cmd::MailParams params);
     boost::asio::awaitable<smtp::Reply> rcpt_to(std::string address,
                                                 std::vector<std::string> params = {});
     boost::asio::awaitable<DataResult> data(std::string message, bool abandon_before_dot = false);
