@@ -57,9 +57,14 @@ Code code_of(Qualifier q) {
     return Code::neutral;
 }
 
-bool is_multi_label(std::string_view d) {
+// §4.3 asks for a fully qualified domain: several labels, and no address literal such as a
+// HELO of "[192.0.2.1]" or "192.0.2.1" (a top label is never all digits).
+bool is_fqdn(std::string_view d) {
     if (!d.empty() && d.back() == '.') d.remove_suffix(1);
-    return d.find('.') != std::string_view::npos;
+    auto dot = d.rfind('.');
+    if (dot == std::string_view::npos) return false;
+    if (d.find_first_of("[]") != std::string_view::npos) return false;
+    return d.substr(dot + 1).find_first_not_of("0123456789") != std::string_view::npos;
 }
 
 // "a.example.com" is `base` itself or one of its subdomains (case-insensitively).
@@ -323,7 +328,7 @@ class Evaluation {
         Outcome out;
         out.domain = domain;
         // §4.3: a malformed or single-label domain gives "none".
-        if (!dns::is_valid_domain_name(domain) || !is_multi_label(domain)) {
+        if (!dns::is_valid_domain_name(domain) || !is_fqdn(domain)) {
             out.reason = "'" + domain + "' is not a valid multi-label domain name";
             return out;
         }
