@@ -16,10 +16,11 @@
 namespace mailspec::test {
 
 class MemoryZone : public dns::Resolver {
-public:
+  public:
     MemoryZone& txt(const std::string& name, std::vector<std::string> records) {
         auto& a = at(name, dns::RrType::txt);
-        for (auto& r : records) a.texts.push_back(std::move(r));
+        for (auto& r : records)
+            a.texts.push_back(std::move(r));
         return *this;
     }
     MemoryZone& a(const std::string& name, const std::vector<std::string>& ips) {
@@ -32,12 +33,14 @@ public:
     MemoryZone& mx(const std::string& name, const std::vector<std::string>& hosts) {
         auto& a = at(name, dns::RrType::mx);
         std::uint16_t pref = 10;
-        for (const auto& h : hosts) a.mx.push_back({pref++, h});
+        for (const auto& h : hosts)
+            a.mx.push_back({pref++, h});
         return *this;
     }
     MemoryZone& ptr(const std::string& ip, const std::vector<std::string>& names) {
         auto& a = at(dns::IpAddress::parse(ip)->reverse_name(), dns::RrType::ptr);
-        for (const auto& n : names) a.names.push_back(n);
+        for (const auto& n : names)
+            a.names.push_back(n);
         return *this;
     }
     // The name exists (NODATA for every type) without any record.
@@ -59,8 +62,8 @@ public:
             done(it->second);
             return;
         }
-        done(dns::Answer::with_status(
-            names_.count(key.first) ? dns::Status::nodata : dns::Status::nxdomain));
+        done(dns::Answer::with_status(names_.count(key.first) ? dns::Status::nodata
+                                                              : dns::Status::nxdomain));
     }
 
     unsigned count(const std::string& name, dns::RrType type) const {
@@ -73,7 +76,7 @@ public:
     unsigned queries = 0;
     std::vector<dns::Question> asked;
 
-private:
+  private:
     dns::Answer& at(const std::string& name, dns::RrType type) {
         auto n = text::to_lower(name);
         names_.insert(n);

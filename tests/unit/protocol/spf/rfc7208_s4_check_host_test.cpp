@@ -228,8 +228,7 @@ struct QualifierCase {
     const char* record;
     Code expected;
 };
-class Rfc7208S4Qualifier : public ::testing::TestWithParam<QualifierCase>,
-                           public test::SpfCheck {};
+class Rfc7208S4Qualifier : public ::testing::TestWithParam<QualifierCase>, public test::SpfCheck {};
 TEST_P(Rfc7208S4Qualifier, QualifierGivesResult) {
     zone.txt("example.com", {GetParam().record});
     EXPECT_EQ(code("192.0.2.1", "a@example.com"), GetParam().expected);
@@ -249,15 +248,15 @@ INSTANTIATE_TEST_SUITE_P(Qualifiers, Rfc7208S4Qualifier,
 
 std::string terms(const std::string& term, int n) {
     std::string s;
-    for (int i = 0; i < n; ++i) s += " " + term;
+    for (int i = 0; i < n; ++i)
+        s += " " + term;
     return s;
 }
 
 TEST_F(Rfc7208S4, TenDnsTermsAreAllowedAndTheTenthCanMatch) {
     zone.a("host.example.com", {"192.0.2.9"});
     zone.a("ok.example.com", {"192.0.2.1"});
-    zone.txt("example.com",
-             {"v=spf1" + terms("a:host.example.com", 9) + " a:ok.example.com -all"});
+    zone.txt("example.com", {"v=spf1" + terms("a:host.example.com", 9) + " a:ok.example.com -all"});
     auto r = run("192.0.2.1", "a@example.com");
     EXPECT_EQ(r.code, Code::pass);
     EXPECT_EQ(r.dns_terms, 10u);
@@ -276,8 +275,10 @@ TEST_F(Rfc7208S4, EleventhDnsTermIsPermerrorBeforeItsLookup) {
 
 TEST_F(Rfc7208S4, ManyTermsNeverExceedTheQueryLimit) {
     std::string rec = "v=spf1";
-    for (int i = 0; i < 40; ++i) rec += " a:h" + std::to_string(i) + ".example.com";
-    for (int i = 0; i < 40; ++i) zone.a("h" + std::to_string(i) + ".example.com", {"192.0.2.9"});
+    for (int i = 0; i < 40; ++i)
+        rec += " a:h" + std::to_string(i) + ".example.com";
+    for (int i = 0; i < 40; ++i)
+        zone.a("h" + std::to_string(i) + ".example.com", {"192.0.2.9"});
     zone.txt("example.com", {rec});
     EXPECT_EQ(code("192.0.2.1", "a@example.com"), Code::permerror);
     EXPECT_EQ(zone.queries, 11u);
@@ -364,7 +365,8 @@ TEST_F(Rfc7208S4, VoidLimitIsSharedAcrossIncludes) {
 
 TEST_F(Rfc7208S4, TenMxRecordsAreAllowed) {
     std::vector<std::string> hosts;
-    for (int i = 0; i < 10; ++i) hosts.push_back("mx" + std::to_string(i) + ".example.com");
+    for (int i = 0; i < 10; ++i)
+        hosts.push_back("mx" + std::to_string(i) + ".example.com");
     zone.mx("example.com", hosts);
     zone.a("mx9.example.com", {"192.0.2.1"});
     zone.txt("example.com", {"v=spf1 mx -all"});
@@ -374,7 +376,8 @@ TEST_F(Rfc7208S4, TenMxRecordsAreAllowed) {
 
 TEST_F(Rfc7208S4, ElevenMxRecordsArePermerror) {
     std::vector<std::string> hosts;
-    for (int i = 0; i < 11; ++i) hosts.push_back("mx" + std::to_string(i) + ".example.com");
+    for (int i = 0; i < 11; ++i)
+        hosts.push_back("mx" + std::to_string(i) + ".example.com");
     zone.mx("example.com", hosts);
     zone.a("mx0.example.com", {"192.0.2.1"});
     zone.txt("example.com", {"v=spf1 mx -all"});
@@ -384,7 +387,8 @@ TEST_F(Rfc7208S4, ElevenMxRecordsArePermerror) {
 
 TEST_F(Rfc7208S4, PtrNamesBeyondTenAreIgnored) {
     std::vector<std::string> names;
-    for (int i = 0; i < 11; ++i) names.push_back("n" + std::to_string(i) + ".example.com");
+    for (int i = 0; i < 11; ++i)
+        names.push_back("n" + std::to_string(i) + ".example.com");
     zone.ptr("192.0.2.1", names);
     zone.a("n10.example.com", {"192.0.2.1"});  // only the ignored 11th validates
     zone.txt("example.com", {"v=spf1 ptr -all"});

@@ -11,7 +11,7 @@ using dns::RrType;
 using dns::Status;
 
 class Rfc7208S5 : public ::testing::Test, public test::SpfCheck {
-protected:
+  protected:
     Code with(const std::string& record, const std::string& ip) {
         zone.txt("example.com", {record});
         return code(ip, "user@example.com");
@@ -34,7 +34,7 @@ TEST_F(Rfc7208S5, MechanismsAfterAllAreNotEvaluated) {
 // --- §5.2 include --------------------------------------------------------------------------
 
 class Rfc7208S5Include : public Rfc7208S5 {
-protected:
+  protected:
     Code include_of(const std::string& inner, const std::string& outer_tail = " -all") {
         zone.txt("inc.example.net", {inner});
         return with("v=spf1 include:inc.example.net" + outer_tail, "192.0.2.1");
@@ -332,8 +332,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "v=spf1 ip4:192.0.2.1/33", "v=spf1 ip4:192.0.2.1/", "v=spf1 ip4:192.0.2.256",
                       "v=spf1 ip4:01.0.2.1", "v=spf1 ip4:192.0.2.1//64",
                       "v=spf1 ip6:2001:db8::/129", "v=spf1 ip6:2001:db8:::1",
-                      "v=spf1 ip6:192.0.2.1", "v=spf1 exists", "v=spf1 exists:",
-                      "v=spf1 !all", "v=spf1 +-all", "v=spf1 =all", "v=spf1 mechanism:x.example.com",
+                      "v=spf1 ip6:192.0.2.1", "v=spf1 exists", "v=spf1 exists:", "v=spf1 !all",
+                      "v=spf1 +-all", "v=spf1 =all", "v=spf1 mechanism:x.example.com",
                       "v=spf1 redirect=", "v=spf1 exp=", "v=spf1 a:%{x}.example.com",
                       "v=spf1 a:foo%bar.example.com", "v=spf1 -all redirect"));
 
