@@ -211,7 +211,10 @@ CaresResolver::CaresResolver(asio::any_io_executor executor, DnsOptions options)
     }
     impl_ = std::make_shared<Impl>(executor, options);
     ares_options opts{};
-    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
+    // NOCHECKRESP: hand SERVFAIL/REFUSED replies to us instead of retrying them into a generic
+    // failure, so the caller can tell them apart (SPF needs the distinction for its trace).
+    opts.flags = ARES_FLAG_NOCHECKRESP;
     opts.sock_state_cb = &Impl::on_sock_state;
     opts.sock_state_cb_data = impl_.get();
     int attempts = options.attempts < 1 ? 1 : options.attempts;
