@@ -157,8 +157,10 @@ class Evaluation {
     }
 
     [[noreturn]] void dns_error(const dns::Question& q, const dns::Answer& a) {
-        throw Abort{Code::temperror, "DNS " + std::string(dns::to_string(a.status)) + " for " +
-                                         std::string(dns::to_string(q.type)) + " " + q.name};
+        std::string why = "DNS " + std::string(dns::to_string(a.status)) + " for " +
+                          std::string(dns::to_string(q.type)) + " " + q.name;
+        if (!a.detail.empty()) why += " (" + a.detail + ")";
+        throw Abort{Code::temperror, why};
     }
 
     dns::RrType address_type() const { return ip_.is_v4() ? dns::RrType::a : dns::RrType::aaaa; }
