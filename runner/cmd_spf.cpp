@@ -139,9 +139,9 @@ int run_spf_command(const SpfCommandOptions& o, std::ostream& out, std::ostream&
 void add_spf_command(CLI::App& app, std::function<int()>& action) {
     auto opts = std::make_shared<SpfCommandOptions>();
     auto* cmd = app.add_subcommand(
-        "spf",
-        "Evaluate SPF (RFC 7208) for a client address and sender; prints the result, record, "
-        "explanation and DNS lookups. Exit 0 whatever the SPF result; 2 on usage errors.");
+        "spf", "Evaluate SPF (RFC 7208) for an address and sender; show result, record, lookups");
+    cmd->footer(
+        "Exit codes: 0 the check ran (whatever the SPF result, which is printed); 2 usage error.");
     cmd->add_option("--ip", opts->ip, "Client IP address (IPv4 or IPv6)")->required();
     cmd->add_option("--sender", opts->sender, "MAIL FROM address; \"<>\" for the null sender")
         ->required();
