@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "runner/cmd_merge.hpp"
+#include "runner/cmd_spf.hpp"
 #include "runner/command.hpp"
 #include "runner/exit_codes.hpp"
 #include "version.hpp"
@@ -31,6 +32,7 @@ int cli_main(int argc, char** argv) {
     add_validate_command(app, action);
     add_list_command(app, action);
     add_merge_command(app, action);
+    add_spf_command(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
