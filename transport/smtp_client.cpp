@@ -334,7 +334,8 @@ asio::awaitable<Reply> SmtpClient::open(Endpoint to) {
 }
 
 asio::awaitable<EhloResult> SmtpClient::ehlo(std::string domain) {
-    smtp::Ehlo op(build("EHLO", [&] { return smtp::cmd::ehlo(domain); }).c_str());
+    build("EHLO", [&] { return smtp::cmd::ehlo(domain); });  // refuses CR/LF as a StepError
+    smtp::Ehlo op(domain);
     co_await run(op);
     caps_ = op.capabilities();
     co_return EhloResult{op.reply(), op.capabilities()};

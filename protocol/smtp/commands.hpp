@@ -15,6 +15,9 @@
 namespace mailspec::smtp::cmd {
 
 struct MailParams {
+    // Declared so that MailParams is no aggregate: g++ 12 destroys aggregate temporaries in a
+    // co_await expression twice, and MailParams is an argument of awaitable client calls.
+    MailParams() = default;
     std::optional<std::uint64_t> size;  // SIZE=n (RFC 1870)
     std::string body;                   // BODY=7BIT / 8BITMIME / BINARYMIME (RFC 6152, 3030)
     bool smtputf8 = false;              // SMTPUTF8 (RFC 6531)
