@@ -209,10 +209,13 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
             for (const auto& l : parser_.partial_raw())
                 log(dir, l);
         if (expired) fail_timeout(step, d);
-        if (is_eof(ec))
+        if (is_eof(ec)) {
+            const std::string what = ec == asio::error::connection_reset
+                                         ? "connection reset by the server"
+                                         : "connection closed by the server";
             fail(StepError::Kind::closed, step,
-                 partial ? "connection closed by the server in the middle of a reply"
-                         : "connection closed by the server");
+                 partial ? what + " in the middle of a reply" : what);
+        }
         if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
     }
 }
