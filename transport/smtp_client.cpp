@@ -413,7 +413,23 @@ asio::awaitable<Reply> SmtpClient::xclient(
 }
 
 asio::awaitable<Reply> SmtpClient::raw(std::string line) {
-    co_return co_await exchange(build("raw line", [&] { return smtp::cmd::line(line); }));
+    // A script may run an AUTH exchange by hand: its initial response and every line it sends
+    // while the server keeps answering 334 are redacted, and never used as a step name.
+    Action a;
+    a.kind = Action::Kind::write;
+    a.bytes = build("raw line", [&] { return smtp::cmd::line(line); });
+    const bool auth = smtp::cmd::verb(line) == "AUTH";
+    if (raw_sasl_) {
+        a.step = "AUTH response";
+        a.shown = {"<redacted>"};
+    } else {
+        a.step = smtp::cmd::verb(line);
+        a.shown = {smtp::cmd::redacted(line)};
+    }
+    co_await write(a);
+    Reply r = co_await read_reply("reply to " + a.step, opt_.timeouts.reply);
+    raw_sasl_ = (auth || raw_sasl_) && r.code == 334;
+    co_return r;
 }
 
 asio::awaitable<Reply> SmtpClient::quit() {

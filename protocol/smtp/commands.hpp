@@ -57,6 +57,10 @@ std::string xtext(std::string_view value);
 std::string dot_stuff(std::string_view message);
 std::string_view end_of_data();
 
+// How a command line appears in a transcript: without CRLF, and an AUTH initial response
+// replaced by "<redacted>" ("AUTH PLAIN <redacted>"), also when a script sends AUTH raw.
+std::string redacted(std::string_view line);
+
 // The command verb for step names: "MAIL FROM", "RCPT TO", "EHLO", ... (upper case).
 std::string verb(std::string_view line);
 

@@ -399,6 +399,40 @@ TEST(SmtpClient, AuthPayloadsAreRedacted) {
         << t;
 }
 
+TEST(SmtpClient, HandRunAuthIsRedactedToo) {
+    asio::io_context io;
+    LoopbackServer server(io, [&](ServerConn& c) -> asio::awaitable<void> {
+        co_await c.send("220 fake.test\r\n");
+        co_await c.read_line();
+        co_await c.send("334 VXNlcm5hbWU6\r\n");
+        co_await c.read_line();
+        co_await c.send("334 UGFzc3dvcmQ6\r\n");
+        co_await c.read_line();
+        co_await c.send("235 2.7.0 ok\r\n");
+        co_await c.read_line();
+        co_await c.send("250 2.0.0 Ok\r\n");
+        co_await c.read_line();
+        co_await c.send("535 5.7.8 no\r\n");
+    });
+    SmtpClient client(io.get_executor());
+    const std::string secret = base64::encode("s3cret!");
+    run_client(io, server, [&]() -> asio::awaitable<void> {
+        co_await client.open(endpoint_of(server));
+        co_await client.raw("AUTH LOGIN");
+        co_await client.raw(base64::encode("alice"));
+        co_await client.raw(secret);
+        co_await client.raw("NOOP");
+        co_await client.raw("AUTH PLAIN " + secret);
+    });
+    const std::string t = transcript_text(client.transcript());
+    EXPECT_EQ(t.find(secret), std::string::npos) << t;
+    EXPECT_NE(t.find("-> AUTH LOGIN\n<- 334 VXNlcm5hbWU6\n-> <redacted>\n<- 334 UGFzc3dvcmQ6\n"
+                     "-> <redacted>\n<- 235 2.7.0 ok\n-> NOOP\n"),
+              std::string::npos)
+        << t;
+    EXPECT_NE(t.find("-> AUTH PLAIN <redacted>\n<- 535"), std::string::npos) << t;
+}
+
 TEST(SmtpClient, DataAbandonedNeverSendsTheDot) {
     asio::io_context io;
     std::string rest;

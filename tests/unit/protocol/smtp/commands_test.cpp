@@ -75,6 +75,14 @@ TEST(SmtpCommands, Verb) {
     EXPECT_EQ(verb(""), "empty line");
 }
 
+TEST(SmtpCommands, RedactedForTranscripts) {
+    EXPECT_EQ(redacted("AUTH PLAIN AGFsaWNlAHMzY3JldA==\r\n"), "AUTH PLAIN <redacted>");
+    EXPECT_EQ(redacted("auth login dXNlcg==\r\n"), "AUTH login <redacted>");
+    EXPECT_EQ(redacted("AUTH LOGIN\r\n"), "AUTH LOGIN");
+    EXPECT_EQ(redacted("MAIL FROM:<a@b>\r\n"), "MAIL FROM:<a@b>");
+    EXPECT_EQ(verb(std::string("X\x01Y", 3)), "X\\x01Y");
+}
+
 TEST(SmtpCommands, Path) {
     EXPECT_EQ(path("a@b"), "<a@b>");
     EXPECT_EQ(path("<a@b>"), "<a@b>");
