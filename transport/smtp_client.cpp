@@ -209,10 +209,13 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
             for (const auto& l : parser_.partial_raw())
                 log(dir, l);
         if (expired) fail_timeout(step, d);
-        if (is_eof(ec))
+        if (is_eof(ec)) {
+            const std::string what = ec == asio::error::connection_reset
+                                         ? "connection reset by the server"
+                                         : "connection closed by the server";
             fail(StepError::Kind::closed, step,
-                 partial ? "connection closed by the server in the middle of a reply"
-                         : "connection closed by the server");
+                 partial ? what + " in the middle of a reply" : what);
+        }
         if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
     }
 }
@@ -334,7 +337,7 @@ asio::awaitable<Reply> SmtpClient::open(Endpoint to) {
 }
 
 asio::awaitable<EhloResult> SmtpClient::ehlo(std::string domain) {
-    build("EHLO", [&] { return smtp::cmd::ehlo(domain); });  // validates the domain
+    build("EHLO", [&] { return smtp::cmd::ehlo(domain); });  // refuses CR/LF as a StepError
     smtp::Ehlo op(domain);
     co_await run(op);
     caps_ = op.capabilities();
@@ -415,7 +418,23 @@ asio::awaitable<Reply> SmtpClient::xclient(
 }
 
 asio::awaitable<Reply> SmtpClient::raw(std::string line) {
-    co_return co_await exchange(build("raw line", [&] { return smtp::cmd::line(line); }));
+    // A script may run an AUTH exchange by hand: its initial response and every line it sends
+    // while the server keeps answering 334 are redacted, and never used as a step name.
+    Action a;
+    a.kind = Action::Kind::write;
+    a.bytes = build("raw line", [&] { return smtp::cmd::line(line); });
+    const bool auth = smtp::cmd::verb(line) == "AUTH";
+    if (raw_sasl_) {
+        a.step = "AUTH response";
+        a.shown = {"<redacted>"};
+    } else {
+        a.step = smtp::cmd::verb(line);
+        a.shown = {smtp::cmd::redacted(line)};
+    }
+    co_await write(a);
+    Reply r = co_await read_reply("reply to " + a.step, opt_.timeouts.reply);
+    raw_sasl_ = (auth || raw_sasl_) && r.code == 334;
+    co_return r;
 }
 
 asio::awaitable<Reply> SmtpClient::quit() {

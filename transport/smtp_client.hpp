@@ -190,6 +190,7 @@ class SmtpClient {
     std::size_t rlen_ = 0;
     std::size_t peak_buffered_ = 0;
     bool failed_ = false;
+    bool raw_sasl_ = false;  // raw(): inside a hand-run AUTH exchange
     bool connected_ = false;
     std::optional<Endpoint> endpoint_;
     Clock::time_point connected_at_{};

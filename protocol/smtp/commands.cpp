@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "protocol/smtp/reply.hpp"
 #include "protocol/text.hpp"
 
 namespace mailspec::smtp::cmd {
@@ -160,6 +161,14 @@ std::string_view end_of_data() {
     return ".\r\n";
 }
 
+std::string redacted(std::string_view line) {
+    line = line.substr(0, line.find_first_of("\r\n"));
+    const auto words = text::split_words(line);
+    if (words.size() > 2 && text::iequals(words[0], "AUTH"))
+        return "AUTH " + std::string(words[1]) + " <redacted>";
+    return std::string(line);
+}
+
 std::string verb(std::string_view line) {
     auto t = text::trim(line.substr(0, line.find_first_of("\r\n")));
     auto words = text::split_words(t);
@@ -172,8 +181,7 @@ std::string verb(std::string_view line) {
         auto hw = text::split_words(head);
         if (hw.size() >= 2) return v + " " + text::to_upper(hw[1]);
     }
-    if (v.size() > 32) v = v.substr(0, 32);
-    return v;
+    return printable(v, 32);
 }
 
 }  // namespace mailspec::smtp::cmd

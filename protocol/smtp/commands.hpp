@@ -15,6 +15,9 @@
 namespace mailspec::smtp::cmd {
 
 struct MailParams {
+    // Declared so that MailParams is no aggregate: g++ 12 destroys aggregate temporaries in a
+    // co_await expression twice, and MailParams is an argument of awaitable client calls.
+    MailParams() = default;
     std::optional<std::uint64_t> size;  // SIZE=n (RFC 1870)
     std::string body;                   // BODY=7BIT / 8BITMIME / BINARYMIME (RFC 6152, 3030)
     bool smtputf8 = false;              // SMTPUTF8 (RFC 6531)
@@ -53,6 +56,10 @@ std::string xtext(std::string_view value);
 // probe can stop before completing the message; end_of_data() gives it.
 std::string dot_stuff(std::string_view message);
 std::string_view end_of_data();
+
+// How a command line appears in a transcript: without CRLF, and an AUTH initial response
+// replaced by "<redacted>" ("AUTH PLAIN <redacted>"), also when a script sends AUTH raw.
+std::string redacted(std::string_view line);
 
 // The command verb for step names: "MAIL FROM", "RCPT TO", "EHLO", ... (upper case).
 std::string verb(std::string_view line);

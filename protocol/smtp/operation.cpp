@@ -96,7 +96,9 @@ Action Exchange::start() {
 
 Action Exchange::write_next() {
     const auto& c = commands_[written_++];
-    return write(c, cmd::verb(c));
+    Action a = write(c, cmd::verb(c));
+    a.shown = {cmd::redacted(c)};
+    return a;
 }
 
 Action Exchange::read_next() {

@@ -1,0 +1,142 @@
+// The client against the hand-written hostile server (tests/hostile/): every attack must end in
+// a precise StepError within its timeout, with the client's buffers bounded by its limits.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <optional>
+
+#include "tests/hostile/hostile_server.hpp"
+#include "tests/unit/transport/test_pki.hpp"
+#include "transport/smtp_client.hpp"
+
+namespace mailspec::transport {
+namespace {
+
+namespace asio = boost::asio;
+namespace hostile = testing::hostile;
+using testing::LoopbackServer;
+
+struct Outcome {
+    std::optional<StepError> error;
+    std::size_t peak_buffered = 0;
+    std::size_t bound = 0;
+    bool open_after = true;
+    std::string transcript;
+};
+
+SmtpClientOptions short_timeouts() {
+    SmtpClientOptions o;
+    o.timeouts.connect = 2s;
+    o.timeouts.greeting = 2s;
+    o.timeouts.reply = 2s;
+    o.timeouts.tls_handshake = 2s;
+    o.tls.ca_file = testing::TestPki::get().ca_file;
+    return o;
+}
+
+// Greeting, EHLO and STARTTLS against `script`; collects the error.
+Outcome attack(LoopbackServer::Script script, SmtpClientOptions opts = short_timeouts()) {
+    asio::io_context io;
+    LoopbackServer server(io, std::move(script));
+    SmtpClient client(io.get_executor(), opts);
+    Outcome out;
+    testing::run_client(io, server, [&]() -> asio::awaitable<void> {
+        try {
+            co_await client.open({server.host(), server.port()});
+            co_await client.ehlo("probe.mailspec.test");
+            co_await client.starttls();
+        } catch (const StepError& e) {
+            out.error = e;
+        }
+    });
+    out.peak_buffered = client.peak_buffered_bytes();
+    out.bound = opts.read_chunk + opts.limits.max_bytes + opts.limits.max_line;
+    out.open_after = client.is_open();
+    for (const auto& l : client.transcript())
+        out.transcript += std::string(marker(l.dir)) + " " + l.text + "\n";
+    return out;
+}
+
+TEST(SmtpHostile, OneMebibyteLine) {
+    auto out = attack(hostile::huge_line());
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::limit);
+    EXPECT_EQ(std::string(out.error->what()), "greeting: line exceeds 512 octets");
+    EXPECT_LE(out.peak_buffered, out.bound);
+    EXPECT_FALSE(out.open_after);
+    EXPECT_NE(out.transcript.find("== greeting: line exceeds 512 octets"), std::string::npos);
+}
+
+TEST(SmtpHostile, HundredThousandContinuationLines) {
+    auto out = attack(hostile::endless_continuation());
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::limit);
+    EXPECT_EQ(std::string(out.error->what()), "greeting: reply exceeds 1000 lines");
+    EXPECT_LE(out.peak_buffered, out.bound);
+}
+
+TEST(SmtpHostile, ReplyBytesLimit) {
+    auto opts = short_timeouts();
+    opts.limits.max_bytes = 4096;
+    auto out = attack(hostile::endless_continuation(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(std::string(out.error->what()), "greeting: reply exceeds 4096 octets");
+    EXPECT_LE(out.peak_buffered, out.bound);
+}
+
+TEST(SmtpHostile, NeverAnswers) {
+    auto opts = short_timeouts();
+    opts.timeouts.greeting = 300ms;
+    auto out = attack(hostile::never_answers(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::timeout);
+    EXPECT_EQ(std::string(out.error->what()), "greeting: timed out after 300ms");
+    EXPECT_NE(out.transcript.find("== greeting: timed out after 300ms"), std::string::npos);
+}
+
+TEST(SmtpHostile, WholeCheckDeadline) {
+    auto opts = short_timeouts();
+    opts.timeouts.greeting = 30s;
+    opts.timeouts.total = 400ms;
+    auto out = attack(hostile::never_answers(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(std::string(out.error->what()), "greeting: check deadline of 400ms reached");
+}
+
+TEST(SmtpHostile, TrickledReplyStillTimesOut) {
+    auto opts = short_timeouts();
+    opts.timeouts.reply = 300ms;
+    auto out = attack(hostile::trickle(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(std::string(out.error->what()), "reply to EHLO: timed out after 300ms");
+    EXPECT_NE(out.transcript.find("<- 250-X\n"), std::string::npos) << "partial reply is shown";
+}
+
+TEST(SmtpHostile, ClosesMidReply) {
+    auto out = attack(hostile::closes_mid_reply());
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::closed);
+    EXPECT_EQ(std::string(out.error->what()),
+              "greeting: connection closed by the server in the middle of a reply");
+    EXPECT_NE(out.transcript.find("<- 220-second line\n"), std::string::npos) << out.transcript;
+}
+
+TEST(SmtpHostile, TlsGarbageAfterReady) {
+    auto out = attack(hostile::tls_garbage());
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::tls);
+    EXPECT_EQ(out.error->step(), "TLS handshake");
+    EXPECT_EQ(out.error->reason(), "handshake failed: wrong version number") << out.transcript;
+    EXPECT_FALSE(out.open_after);
+}
+
+TEST(SmtpHostile, TlsSilenceAfterReady) {
+    auto opts = short_timeouts();
+    opts.timeouts.tls_handshake = 300ms;
+    auto out = attack(hostile::tls_silence(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(std::string(out.error->what()), "TLS handshake: timed out after 300ms");
+}
+
+}  // namespace
+}  // namespace mailspec::transport
