@@ -261,7 +261,11 @@ boost::asio::awaitable<void> AuthCheck::run(CheckRun& run) const {
             std::string from = sender;
             if (from.empty())
                 from = user.find('@') != std::string::npos ? user : "postmaster@" + run.spec().helo;
-            auto mail = co_await client->mail_from(from);
+            // Named, not temporaries: g++ 12 destroys aggregate temporaries passed to a coroutine
+            // inside co_await twice.
+            const smtp::cmd::MailParams no_params;
+            const std::vector<std::string> no_rcpt_params;
+            auto mail = co_await client->mail_from(from, no_params);
             if (mail.klass() != 2) {
                 if (relay == Relay::allowed)
                     problems.push_back("MAIL FROM " + from + " after AUTH refused (" +
@@ -269,7 +273,7 @@ boost::asio::awaitable<void> AuthCheck::run(CheckRun& run) const {
                 else
                     facts.push_back("MAIL FROM after AUTH refused: " + first_line(mail));
             } else {
-                auto to = co_await client->rcpt_to(rcpt);
+                auto to = co_await client->rcpt_to(rcpt, no_rcpt_params);
                 const bool relayed = to.code == 250 || to.code == 251;
                 if (to.code == 421)
                     stop(Status::inconclusive, "RCPT TO answered " + first_line(to));

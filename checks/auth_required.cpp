@@ -107,10 +107,14 @@ boost::asio::awaitable<void> AuthRequiredCheck::run(CheckRun& run) const {
                            one_line(reply));
                 return true;
             };
-            auto mail = co_await client->mail_from(from);
+            // Named, not temporaries: g++ 12 destroys aggregate temporaries passed to a coroutine
+            // inside co_await twice.
+            const smtp::cmd::MailParams no_params;
+            const std::vector<std::string> no_rcpt_params;
+            auto mail = co_await client->mail_from(from, no_params);
             bool decided = judge(mail, "MAIL FROM");
             if (!decided && !rcpt.empty()) {
-                auto to = co_await client->rcpt_to(rcpt);
+                auto to = co_await client->rcpt_to(rcpt, no_rcpt_params);
                 decided = judge(to, "RCPT TO");
                 if (!decided)
                     finish(Status::fail,
