@@ -291,7 +291,10 @@ boost::asio::awaitable<void> AuthCheck::run(CheckRun& run) const {
         }
         co_await quit_quietly(*client);
     } catch (const transport::StepError& e) {
-        run.emit(step_error(run, *client, e));
+        Result err = step_error(run, *client, e);
+        if (e.kind() == transport::StepError::Kind::verify && expect_accepted)
+            err.message += " (so the credential was not sent)";
+        run.emit(std::move(err));
         co_return;
     }
     attach_evidence(*client, r);

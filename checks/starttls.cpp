@@ -109,7 +109,6 @@ boost::asio::awaitable<void> StartTlsCheck::run(CheckRun& run) const {
         co_return;
     }
     attach_evidence(*client, r);
-    r.actual = join_items(facts, ", ");
 
     if (tls.min_version) co_await probe_floor(run, tls, false, r, problems, facts, errors);
 
@@ -153,7 +152,6 @@ boost::asio::awaitable<void> StartTlsCheck::run(CheckRun& run) const {
     if (!problems.empty()) {
         r.status = Status::fail;
         r.message = join_items(problems, "; ");
-        r.actual = join_items(facts, ", ");
     } else if (!errors.empty()) {
         r.status = Status::error;
         r.message = join_items(errors, "; ");

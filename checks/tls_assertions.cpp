@@ -66,10 +66,14 @@ void judge_session(const TlsAssertions& a, const transport::TlsInfo& info,
             using namespace std::chrono;
             const auto left = duration_cast<hours>(*info.not_after_time - system_clock::now());
             const long days = static_cast<long>(left.count() / 24);
-            if (left < hours(24L * *a.days_left))
+            const std::string want =
+                ", expected at least " + std::to_string(*a.days_left) + " days left)";
+            if (left.count() < 0)
+                problems.push_back("certificate expired " + info.not_after + " (" +
+                                   std::to_string(-days) + " days ago" + want);
+            else if (left < hours(24L * *a.days_left))
                 problems.push_back("certificate expires " + info.not_after + " (" +
-                                   std::to_string(days) + " days left, expected at least " +
-                                   std::to_string(*a.days_left) + ")");
+                                   std::to_string(days) + " days left" + want);
             else
                 facts.push_back("expires " + info.not_after + " (" + std::to_string(days) +
                                 " days left)");

@@ -167,7 +167,8 @@ TEST_F(TlsAuthChecks, AuthDoesNotSendThePasswordToAnUntrustedServer) {
     b.tls = other.server_context();
     auto r = run(b, auth_check("", password_file_));
     EXPECT_EQ(r.status, Status::error);
-    EXPECT_THAT(r.message, HasSubstr("certificate verification failed"));
+    EXPECT_THAT(r.message, AllOf(HasSubstr("certificate verification failed"),
+                                 HasSubstr("credential was not sent")));
     EXPECT_FALSE(received("AUTH"));
 }
 
@@ -260,6 +261,11 @@ TEST_F(TlsAuthChecks, StarttlsDaysLeft) {
     EXPECT_THAT(r.message, AllOf(HasSubstr("days left"), HasSubstr("expected at least 30")));
     r = run(with_tls(s), "starttls: { days_left: 3 }");
     EXPECT_EQ(r.status, Status::pass) << r.message;
+    s.days_valid = -2;  // expired two days ago
+    r = run(with_tls(s), "starttls: { verify: false, days_left: 1 }");
+    EXPECT_EQ(r.status, Status::fail);
+    EXPECT_THAT(r.message, HasSubstr("certificate expired"));
+    EXPECT_THAT(r.message, HasSubstr("days ago"));
 }
 
 TEST_F(TlsAuthChecks, StarttlsVersionFloor) {
