@@ -8,5 +8,9 @@ namespace mailspec {
 std::shared_ptr<const Check> parse_banner(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_capabilities(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_auth_required(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_auth(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_starttls(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_tls(const YAML::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

@@ -15,6 +15,13 @@ const std::array kKinds{
     CheckKind{"capabilities", parse_capabilities,
               "EHLO keywords present/absent, SIZE bounds, before/after TLS"},
     CheckKind{"relay", parse_relay, "relaying to an outside recipient: denied or allowed, 16 tricks"},
+    CheckKind{"auth_required", parse_auth_required,
+              "mail without AUTH refused (530 5.7.0), optionally after STARTTLS"},
+    CheckKind{"auth", parse_auth,
+              "AUTH accepted/rejected, not before TLS, relay allowed after AUTH"},
+    CheckKind{"starttls", parse_starttls,
+              "STARTTLS offered, certificate, version floor, command injection"},
+    CheckKind{"tls", parse_tls, "implicit TLS (465): certificate, version floor, EHLO"},
 };
 }  // namespace
 

@@ -8,7 +8,9 @@ transport::Endpoint endpoint_of(const Target& t) {
     return {t.host, t.port};
 }
 
-std::unique_ptr<transport::SmtpClient> make_smtp_client(const CheckRun& run, ClientTweaks tweaks) {
+namespace {
+
+transport::SmtpClientOptions client_options(const CheckRun& run, ClientTweaks tweaks) {
     const auto& spec = run.spec();
     const auto& target = run.target();
     transport::SmtpClientOptions o;
@@ -27,6 +29,20 @@ std::unique_ptr<transport::SmtpClient> make_smtp_client(const CheckRun& run, Cli
     o.tls.ca_file = target.ca_file;
     o.tls.verify = tweaks.tls_verify;
     o.origin = run.started();
+    return o;
+}
+
+}  // namespace
+
+std::unique_ptr<transport::SmtpClient> make_smtp_client(const CheckRun& run, ClientTweaks tweaks) {
+    return std::make_unique<transport::SmtpClient>(run.executor(), client_options(run, tweaks),
+                                                   run.connector());
+}
+
+std::unique_ptr<transport::SmtpClient> make_smtp_client(
+    const CheckRun& run, const std::function<void(transport::SmtpClientOptions&)>& adjust) {
+    auto o = client_options(run, {});
+    adjust(o);
     return std::make_unique<transport::SmtpClient>(run.executor(), std::move(o), run.connector());
 }
 

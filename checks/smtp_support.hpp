@@ -3,6 +3,7 @@
 // greeting into "go on" or a result, and attach the evidence (transcript, findings, TLS) to
 // the result it emits.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@ struct ClientTweaks {
 // the target's TLS settings (implicit TLS, server name, CA file).
 std::unique_ptr<transport::SmtpClient> make_smtp_client(const CheckRun& run,
                                                         ClientTweaks tweaks = {});
+// The same, with the last word on the options for checks that probe TLS (name to verify,
+// protocol versions, implicit TLS whatever the target says).
+std::unique_ptr<transport::SmtpClient> make_smtp_client(
+    const CheckRun& run, const std::function<void(transport::SmtpClientOptions&)>& adjust);
 transport::Endpoint endpoint_of(const Target& t);
 
 // First line of a reply as the server sent it ("550 5.1.1 <x@y>: Recipient address rejected").
