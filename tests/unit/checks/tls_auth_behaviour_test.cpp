@@ -329,6 +329,15 @@ TEST_F(TlsAuthChecks, StarttlsAfterTlsKeywords) {
     EXPECT_THAT(r.message, HasSubstr("after TLS: offers AUTH"));
 }
 
+TEST_F(TlsAuthChecks, StarttlsOnAnImplicitTlsTargetIsAnError) {
+    auto b = with_tls();
+    b.implicit_tls = true;
+    auto r = run(b, "starttls:", ", tls: implicit");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_THAT(r.message, HasSubstr("use the tls check"));
+    EXPECT_EQ(sessions_, 0u);
+}
+
 // tls (implicit) ------------------------------------------------------------------------------
 
 TEST_F(TlsAuthChecks, ImplicitTlsPasses) {
