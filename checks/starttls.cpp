@@ -28,6 +28,14 @@ std::shared_ptr<const Check> parse_starttls(const YAML::Node& body, ParseContext
 }
 
 boost::asio::awaitable<void> StartTlsCheck::run(CheckRun& run) const {
+    if (run.target().tls == TlsMode::implicit) {
+        Result r = run.result();
+        r.status = Status::error;
+        r.message = "target '" + run.spec().target +
+                    "' uses implicit TLS, where there is no STARTTLS; use the tls check";
+        run.emit(std::move(r));
+        co_return;
+    }
     auto client = make_smtp_client(run, [this](transport::SmtpClientOptions& o) {
         apply_name(tls, o);
         o.implicit_tls = false;  // STARTTLS is what this check tests

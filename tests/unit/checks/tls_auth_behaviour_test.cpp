@@ -213,6 +213,35 @@ TEST_F(TlsAuthChecks, RelayAfterAuth) {
     EXPECT_FALSE(received("DATA"));
 }
 
+TEST_F(TlsAuthChecks, AuthMechanismNotOfferedFailsListingTheOffer) {
+    auto r = run(with_tls(), auth_check(", mechanism: CRAM-MD5", password_file_));
+    EXPECT_EQ(r.status, Status::fail);
+    EXPECT_THAT(r.message, HasSubstr("AUTH CRAM-MD5 not offered (server offers: PLAIN LOGIN)"));
+    EXPECT_FALSE(received("AUTH"));
+}
+
+TEST_F(TlsAuthChecks, AuthWithoutStarttlsWhenTheSuiteSaysSo) {
+    FakeSmtpBehaviour b;  // no TLS at all, AUTH in plaintext
+    b.auth_before_tls = true;
+    auto r = run(b, auth_check(", starttls: false", password_file_));
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    // Without starttls: false the credential is not sent over plaintext.
+    r = run(b, auth_check("", password_file_));
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_THAT(r.message, HasSubstr("STARTTLS not offered"));
+    EXPECT_FALSE(received("AUTH"));
+}
+
+TEST_F(TlsAuthChecks, AuthOnImplicitTlsTarget) {
+    auto b = with_tls();
+    b.implicit_tls = true;
+    auto r = run(b, auth_check("", password_file_), ", tls: implicit");
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    r = run(b, "auth: { before_tls: refused }", ", tls: implicit");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_THAT(r.message, HasSubstr("needs a plaintext channel"));
+}
+
 // starttls ------------------------------------------------------------------------------------
 
 TEST_F(TlsAuthChecks, StarttlsPassesAndReportsTheSession) {
@@ -298,6 +327,15 @@ TEST_F(TlsAuthChecks, StarttlsAfterTlsKeywords) {
     auto r = run(with_tls(), "starttls: { after_tls: { lacks: [AUTH] } }");
     EXPECT_EQ(r.status, Status::fail);
     EXPECT_THAT(r.message, HasSubstr("after TLS: offers AUTH"));
+}
+
+TEST_F(TlsAuthChecks, StarttlsOnAnImplicitTlsTargetIsAnError) {
+    auto b = with_tls();
+    b.implicit_tls = true;
+    auto r = run(b, "starttls:", ", tls: implicit");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_THAT(r.message, HasSubstr("use the tls check"));
+    EXPECT_EQ(sessions_, 0u);
 }
 
 // tls (implicit) ------------------------------------------------------------------------------
