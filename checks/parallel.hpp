@@ -16,7 +16,8 @@ namespace mailspec {
 inline boost::asio::awaitable<void> run_all(boost::asio::any_io_executor ex,
                                             std::vector<boost::asio::awaitable<void>> tasks) {
     struct Shared {
-        explicit Shared(boost::asio::any_io_executor e) : done(e, boost::asio::steady_timer::time_point::max()) {}
+        explicit Shared(boost::asio::any_io_executor e)
+            : done(e, boost::asio::steady_timer::time_point::max()) {}
         boost::asio::steady_timer done;
         std::size_t left = 0;
         std::exception_ptr first_error;
@@ -31,7 +32,8 @@ inline boost::asio::awaitable<void> run_all(boost::asio::any_io_executor ex,
         });
     boost::system::error_code ec;
     while (shared->left > 0)
-        co_await shared->done.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        co_await shared->done.async_wait(
+            boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     if (shared->first_error) std::rethrow_exception(shared->first_error);
 }
 

@@ -18,7 +18,8 @@ bool is_address(const std::string& s) {
 
 // A refusal that concerns the sender (RFC 3463 X.1.7, X.1.8) says nothing about relaying.
 bool refuses_sender(const smtp::Reply& r) {
-    return r.enhanced && r.enhanced->subject == 1 && (r.enhanced->detail == 7 || r.enhanced->detail == 8);
+    return r.enhanced && r.enhanced->subject == 1 &&
+           (r.enhanced->detail == 7 || r.enhanced->detail == 8);
 }
 
 // Longer than this for one reply: the server is slowing this client down (tarpit, Postfix's
@@ -27,7 +28,8 @@ constexpr auto kSlowReply = std::chrono::milliseconds(900);
 
 std::string probe_message(const RelayVariant& v) {
     return "From: <" + v.mail_from + ">\r\nTo: <" + v.rcpt_to +
-           ">\r\nSubject: mailspec relay probe\r\n\r\nThis is a relay test by mailspec. It should not have been "
+           ">\r\nSubject: mailspec relay probe\r\n\r\nThis is a relay test by mailspec. It should "
+           "not have been "
            "accepted.\r\n";
 }
 
@@ -54,7 +56,8 @@ RelayOutcome judge_rcpt(const RelayVariant& v, const smtp::Reply& rc, bool expec
         o.message = "relayed: RCPT TO:<" + v.rcpt_to + "> answered " + first_line(rc);
     } else if (rc.code == 421 || rc.code == 530 || rc.klass() == 4) {
         o.status = Status::inconclusive;
-        o.message = "RCPT TO answered " + first_line(rc) + ": a temporary or session refusal proves nothing";
+        o.message = "RCPT TO answered " + first_line(rc) +
+                    ": a temporary or session refusal proves nothing";
     } else if (refuses_sender(rc) && !expect_relayed) {
         o.status = Status::inconclusive;
         o.message = "refused because of the sender, not the relay (" + first_line(rc) +
@@ -76,10 +79,12 @@ struct RelayEvidence {
 
     void take(transport::SmtpClient& client) {
         if (const auto& tls = client.tls_info())
-            for (auto& [k, v] : tls->properties()) properties[k] = v;
+            for (auto& [k, v] : tls->properties())
+                properties[k] = v;
         findings.insert(findings.end(), client.findings().begin(), client.findings().end());
         auto t = client.take_transcript();
-        transcript.insert(transcript.end(), std::make_move_iterator(t.begin()), std::make_move_iterator(t.end()));
+        transcript.insert(transcript.end(), std::make_move_iterator(t.begin()),
+                          std::make_move_iterator(t.end()));
     }
 };
 
@@ -116,9 +121,13 @@ std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& c
             c->variants.clear();
             for (const auto& name : *names) {
                 bool known = false;
-                for (auto k : relay_variant_names()) known = known || k == name;
-                if (known) c->variants.push_back(name);
-                else ctx.reader.error(n, what + ": unknown variant '" + name + "' (see suites/SCHEMA.md for the list, or use 'all')");
+                for (auto k : relay_variant_names())
+                    known = known || k == name;
+                if (known)
+                    c->variants.push_back(name);
+                else
+                    ctx.reader.error(n, what + ": unknown variant '" + name +
+                                            "' (see suites/SCHEMA.md for the list, or use 'all')");
             }
         }
     }
@@ -127,7 +136,9 @@ std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& c
     if (auto b = f.boolean("complete")) c->complete = *b;
     f.done();
     if (c->rcpt.find('@') == std::string::npos && f.has("rcpt"))
-        ctx.reader.error(f.take("rcpt"), what + ": rcpt must be an address user@domain outside the server's domains");
+        ctx.reader.error(
+            f.take("rcpt"),
+            what + ": rcpt must be an address user@domain outside the server's domains");
     if (c->complete && !c->send_data)
         ctx.reader.error(body, what + ": complete: true needs send_data: true");
     return c;
@@ -136,7 +147,8 @@ std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& c
 // One connection: the variants of `group` one after another, RSET between them.
 boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAddresses addr,
                                                           const std::vector<std::string>& group,
-                                                          std::vector<RelayOutcome>& out, RelayEvidence& evidence) const {
+                                                          std::vector<RelayOutcome>& out,
+                                                          RelayEvidence& evidence) const {
     auto client = make_smtp_client(run);
     auto variant = [&](const std::string& name) {
         std::string why;
@@ -145,7 +157,8 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
     try {
         auto greeting = co_await client->open(endpoint_of(run.target()));
         if (auto bad = unusable_greeting(run, greeting, "relaying")) {
-            for (const auto& name : group) out.push_back({variant(name), bad->status, bad->message, bad->actual});
+            for (const auto& name : group)
+                out.push_back({variant(name), bad->status, bad->message, bad->actual});
         } else {
             if (addr.local_domain.empty()) addr.local_domain = greeting_host(greeting);
             co_await client->ehlo(run.spec().helo);
@@ -155,8 +168,9 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
                 auto t0 = std::chrono::steady_clock::now();
                 auto mail = co_await client->mail_from(v.mail_from);
                 if (std::chrono::steady_clock::now() - t0 > kSlowReply)
-                    evidence.findings.push_back("MAIL FROM took over 0.9s: the server is slowing this client down "
-                                                "(tarpit, error sleep, or Postfix in_flow_delay)");
+                    evidence.findings.push_back(
+                        "MAIL FROM took over 0.9s: the server is slowing this client down "
+                        "(tarpit, error sleep, or Postfix in_flow_delay)");
                 if (mail.klass() != 2) {
                     out.push_back(judge_mail(v, mail, expect_relayed));
                     continue;
@@ -167,8 +181,10 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
                 if (relayed && send_data) {
                     // Dropped before the final dot (and the connection closed) unless complete.
                     auto d = co_await client->data(probe_message(v), !complete);
-                    o.message += complete ? "; message sent, " + first_line(d.final_reply.value_or(d.data_reply))
-                                          : "; DATA answered " + first_line(d.data_reply) + ", message dropped before the final dot";
+                    o.message += complete ? "; message sent, " +
+                                                first_line(d.final_reply.value_or(d.data_reply))
+                                          : "; DATA answered " + first_line(d.data_reply) +
+                                                ", message dropped before the final dot";
                 }
                 out.push_back(std::move(o));
                 if (!client->is_open()) break;
@@ -176,11 +192,13 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
             co_await quit_quietly(*client);
         }
     } catch (const transport::StepError& e) {
-        for (std::size_t i = out.size(); i < group.size(); ++i) out.push_back({variant(group[i]), Status::error, e.what(), ""});
+        for (std::size_t i = out.size(); i < group.size(); ++i)
+            out.push_back({variant(group[i]), Status::error, e.what(), ""});
     }
     // A connection closed after an abandoned DATA leaves the rest of its group untested.
     for (std::size_t i = out.size(); i < group.size(); ++i)
-        out.push_back({variant(group[i]), Status::error, "connection closed before this variant was tried", ""});
+        out.push_back({variant(group[i]), Status::error,
+                       "connection closed before this variant was tried", ""});
     evidence.take(*client);
 }
 
@@ -193,14 +211,17 @@ boost::asio::awaitable<void> RelayCheck::run(CheckRun& run) const {
     for (const auto& name : variants) {
         std::string why;
         make_relay_variant(name, addr, why);
-        if (why.empty()) todo.push_back(name);
-        else skipped.push_back({RelayVariant{name, "", ""}, Status::skip, why, ""});
+        if (why.empty())
+            todo.push_back(name);
+        else
+            skipped.push_back({RelayVariant{name, "", ""}, Status::skip, why, ""});
     }
     // Each group runs on its own connection, concurrently: few enough errors per connection
     // that no server reaches its soft error limit (Postfix: 10) and starts sleeping.
     std::vector<std::vector<std::string>> groups;
     for (std::size_t i = 0; i < todo.size(); i += per_connection)
-        groups.emplace_back(todo.begin() + i, todo.begin() + std::min(todo.size(), i + per_connection));
+        groups.emplace_back(todo.begin() + i,
+                            todo.begin() + std::min(todo.size(), i + per_connection));
     std::vector<std::vector<RelayOutcome>> results(groups.size());
     RelayEvidence evidence;
     std::vector<boost::asio::awaitable<void>> tasks;
@@ -209,11 +230,12 @@ boost::asio::awaitable<void> RelayCheck::run(CheckRun& run) const {
     co_await run_all(run.executor(), std::move(tasks));
 
     std::vector<RelayOutcome> outcomes;
-    for (auto& group : results) outcomes.insert(outcomes.end(), group.begin(), group.end());
+    for (auto& group : results)
+        outcomes.insert(outcomes.end(), group.begin(), group.end());
     outcomes.insert(outcomes.end(), skipped.begin(), skipped.end());
 
-    const std::string expected = expect_relayed ? "relaying accepted (RCPT TO answered 250/251)"
-                                                : "relaying refused";
+    const std::string expected =
+        expect_relayed ? "relaying accepted (RCPT TO answered 250/251)" : "relaying refused";
     for (const auto& o : outcomes) {
         Result r = run.result(report_variants ? o.v.name : "");
         r.status = o.status;
@@ -224,7 +246,8 @@ boost::asio::awaitable<void> RelayCheck::run(CheckRun& run) const {
             r.properties["relay.mail_from"] = "<" + o.v.mail_from + ">";
             r.properties["relay.rcpt_to"] = "<" + o.v.rcpt_to + ">";
         }
-        for (const auto& [k, v] : evidence.properties) r.properties[k] = v;
+        for (const auto& [k, v] : evidence.properties)
+            r.properties[k] = v;
         r.findings = evidence.findings;
         r.transcript = evidence.transcript;  // all connections: variants share them
         run.emit(std::move(r));

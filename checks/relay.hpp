@@ -25,7 +25,7 @@ struct RelayOutcome {
 };
 
 class RelayCheck final : public Check {
-public:
+  public:
     bool expect_relayed = false;  // expect: allowed
     std::string sender;
     std::string rcpt;
@@ -39,10 +39,11 @@ public:
 
     boost::asio::awaitable<void> run(CheckRun& run) const override;
 
-private:
+  private:
     boost::asio::awaitable<void> probe_connection(CheckRun& run, RelayAddresses addr,
                                                   const std::vector<std::string>& group,
-                                                  std::vector<RelayOutcome>& out, RelayEvidence& evidence) const;
+                                                  std::vector<RelayOutcome>& out,
+                                                  RelayEvidence& evidence) const;
 };
 
 }  // namespace mailspec

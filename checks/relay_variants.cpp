@@ -4,15 +4,28 @@ namespace mailspec {
 
 const std::vector<std::string_view>& relay_variant_names() {
     static const std::vector<std::string_view> names{
-        "plain",           "null-sender",    "local-sender",      "ip-literal-sender",
-        "percent-ip",      "percent-host",   "quoted",            "quoted-percent",
-        "double-at-ip",    "double-at-host", "quoted-at-ip",      "source-route-ip",
-        "source-route-host", "bang",         "bang-at-ip",        "bang-at-host",
+        "plain",
+        "null-sender",
+        "local-sender",
+        "ip-literal-sender",
+        "percent-ip",
+        "percent-host",
+        "quoted",
+        "quoted-percent",
+        "double-at-ip",
+        "double-at-host",
+        "quoted-at-ip",
+        "source-route-ip",
+        "source-route-host",
+        "bang",
+        "bang-at-ip",
+        "bang-at-host",
     };
     return names;
 }
 
-RelayVariant make_relay_variant(std::string_view name, const RelayAddresses& a, std::string& why_not) {
+RelayVariant make_relay_variant(std::string_view name, const RelayAddresses& a,
+                                std::string& why_not) {
     auto at = a.rcpt.rfind('@');
     const std::string user = at == std::string::npos ? a.rcpt : a.rcpt.substr(0, at);
     const std::string dom = at == std::string::npos ? "" : a.rcpt.substr(at + 1);
@@ -26,21 +39,36 @@ RelayVariant make_relay_variant(std::string_view name, const RelayAddresses& a, 
     }
     RelayVariant v{std::string(name), a.sender, a.rcpt};
     if (name == "plain") return v;
-    if (name == "null-sender") v.mail_from = "";
-    else if (name == "local-sender") v.mail_from = sender_user + "@" + host;
-    else if (name == "ip-literal-sender") v.mail_from = sender_user + "@" + ip;
-    else if (name == "percent-ip") v.rcpt_to = user + "%" + dom + "@" + ip;
-    else if (name == "percent-host") v.rcpt_to = user + "%" + dom + "@" + host;
-    else if (name == "quoted") v.rcpt_to = "\"" + user + "@" + dom + "\"";
-    else if (name == "quoted-percent") v.rcpt_to = "\"" + user + "%" + dom + "\"";
-    else if (name == "double-at-ip") v.rcpt_to = user + "@" + dom + "@" + ip;
-    else if (name == "double-at-host") v.rcpt_to = user + "@" + dom + "@" + host;
-    else if (name == "quoted-at-ip") v.rcpt_to = "\"" + user + "@" + dom + "\"@" + ip;
-    else if (name == "source-route-ip") v.rcpt_to = "@" + ip + ":" + user + "@" + dom;
-    else if (name == "source-route-host") v.rcpt_to = "@" + host + ":" + user + "@" + dom;
-    else if (name == "bang") v.rcpt_to = dom + "!" + user;
-    else if (name == "bang-at-ip") v.rcpt_to = dom + "!" + user + "@" + ip;
-    else if (name == "bang-at-host") v.rcpt_to = dom + "!" + user + "@" + host;
+    if (name == "null-sender")
+        v.mail_from = "";
+    else if (name == "local-sender")
+        v.mail_from = sender_user + "@" + host;
+    else if (name == "ip-literal-sender")
+        v.mail_from = sender_user + "@" + ip;
+    else if (name == "percent-ip")
+        v.rcpt_to = user + "%" + dom + "@" + ip;
+    else if (name == "percent-host")
+        v.rcpt_to = user + "%" + dom + "@" + host;
+    else if (name == "quoted")
+        v.rcpt_to = "\"" + user + "@" + dom + "\"";
+    else if (name == "quoted-percent")
+        v.rcpt_to = "\"" + user + "%" + dom + "\"";
+    else if (name == "double-at-ip")
+        v.rcpt_to = user + "@" + dom + "@" + ip;
+    else if (name == "double-at-host")
+        v.rcpt_to = user + "@" + dom + "@" + host;
+    else if (name == "quoted-at-ip")
+        v.rcpt_to = "\"" + user + "@" + dom + "\"@" + ip;
+    else if (name == "source-route-ip")
+        v.rcpt_to = "@" + ip + ":" + user + "@" + dom;
+    else if (name == "source-route-host")
+        v.rcpt_to = "@" + host + ":" + user + "@" + dom;
+    else if (name == "bang")
+        v.rcpt_to = dom + "!" + user;
+    else if (name == "bang-at-ip")
+        v.rcpt_to = dom + "!" + user + "@" + ip;
+    else if (name == "bang-at-host")
+        v.rcpt_to = dom + "!" + user + "@" + host;
     else {
         why_not = "unknown relay variant '" + std::string(name) + "'";
         return {};

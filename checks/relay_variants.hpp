@@ -9,10 +9,11 @@
 namespace mailspec {
 
 struct RelayAddresses {
-    std::string sender;        // probe sender, e.g. probe@example.org
-    std::string rcpt;          // outside recipient, e.g. probe@relay-test.invalid
-    std::string local_domain;  // a domain the server accepts mail for (spoofed sender, percent hack)
-    std::string ip;            // the server's address, for [ip] literals; empty: skip those variants
+    std::string sender;  // probe sender, e.g. probe@example.org
+    std::string rcpt;    // outside recipient, e.g. probe@relay-test.invalid
+    std::string
+        local_domain;  // a domain the server accepts mail for (spoofed sender, percent hack)
+    std::string ip;    // the server's address, for [ip] literals; empty: skip those variants
 };
 
 struct RelayVariant {
@@ -25,6 +26,7 @@ struct RelayVariant {
 const std::vector<std::string_view>& relay_variant_names();
 // The variant named `name` for these addresses. `why_not` is set (and the variant is empty)
 // when it cannot be built, e.g. an [ip] variant without a known server address.
-RelayVariant make_relay_variant(std::string_view name, const RelayAddresses& a, std::string& why_not);
+RelayVariant make_relay_variant(std::string_view name, const RelayAddresses& a,
+                                std::string& why_not);
 
 }  // namespace mailspec
