@@ -77,17 +77,7 @@ boost::asio::awaitable<void> ImplicitTlsCheck::run(CheckRun& run) const {
 
     if (tls.min_version) co_await probe_floor(run, tls, true, r, problems, facts, errors);
 
-    if (!problems.empty()) {
-        r.status = Status::fail;
-        r.message = join_items(problems, "; ");
-    } else if (!errors.empty()) {
-        r.status = Status::error;
-        r.message = join_items(errors, "; ");
-    } else {
-        r.status = Status::pass;
-        r.message = "implicit TLS: " + join_items(facts, ", ");
-    }
-    r.actual = join_items(facts, ", ");
+    conclude(r, problems, errors, facts, "implicit TLS");
     run.emit(std::move(r));
 }
 

@@ -157,17 +157,7 @@ boost::asio::awaitable<void> StartTlsCheck::run(CheckRun& run) const {
         append_probe_evidence(*probe, r);
     }
 
-    if (!problems.empty()) {
-        r.status = Status::fail;
-        r.message = join_items(problems, "; ");
-    } else if (!errors.empty()) {
-        r.status = Status::error;
-        r.message = join_items(errors, "; ");
-    } else {
-        r.status = Status::pass;
-        r.message = "STARTTLS: " + join_items(facts, ", ");
-    }
-    r.actual = join_items(facts, ", ");
+    conclude(r, problems, errors, facts, "STARTTLS");
     run.emit(std::move(r));
 }
 

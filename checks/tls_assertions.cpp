@@ -165,4 +165,20 @@ boost::asio::awaitable<void> probe_floor(CheckRun& run, const TlsAssertions& a, 
     append_probe_evidence(*client, r);
 }
 
+void conclude(Result& r, const std::vector<std::string>& problems,
+              const std::vector<std::string>& errors, const std::vector<std::string>& facts,
+              const std::string& label) {
+    if (!problems.empty()) {
+        r.status = Status::fail;
+        r.message = join_items(problems, "; ");
+    } else if (!errors.empty()) {
+        r.status = Status::error;
+        r.message = join_items(errors, "; ");
+    } else {
+        r.status = Status::pass;
+        r.message = label + ": " + join_items(facts, ", ");
+    }
+    r.actual = join_items(facts, ", ");
+}
+
 }  // namespace mailspec

@@ -54,4 +54,10 @@ void append_probe_evidence(transport::SmtpClient& client, Result& r);
 
 std::string join_items(const std::vector<std::string>& items, const char* sep);
 
+// The verdict of a TLS check: any problem fails it, else any error makes it an error, else it
+// passes with the facts ("TLSv1.3 TLS_AES_256_GCM_SHA384, certificate ..."), after `label`.
+void conclude(Result& r, const std::vector<std::string>& problems,
+              const std::vector<std::string>& errors, const std::vector<std::string>& facts,
+              const std::string& label);
+
 }  // namespace mailspec
