@@ -15,6 +15,8 @@
 #include "runner/exit_codes.hpp"
 #include "runner/scheduler.hpp"
 #include "runner/suite_set.hpp"
+#include "transport/cares_host_resolver.hpp"
+#include "transport/dns/cares_resolver.hpp"
 #include "version.hpp"
 
 namespace mailspec {
@@ -26,6 +28,7 @@ struct RunOptions {
     reports::ReportOptions reports;
     std::vector<std::string> only, skip;
     std::size_t parallel = 64;
+    std::string dns;  // HOST:PORT for host names; empty = resolv.conf's servers
 };
 
 // An id or tag, exactly or as a shell pattern ("relay-*").
@@ -59,7 +62,17 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     boost::asio::io_context io;
     SchedulerOptions so;
     so.max_parallel = opts.parallel;
-    so.connector_for = make_connector;
+    std::shared_ptr<transport::Resolver> resolver;
+    try {
+        transport::DnsOptions dns;
+        dns.server = opts.dns;
+        resolver = std::make_shared<transport::CaresHostResolver>(
+            std::make_shared<transport::CaresResolver>(io.get_executor(), dns));
+    } catch (const std::exception& e) {
+        std::cerr << "mailspec run: --dns: " << e.what() << "\n";
+        return exit_code::usage;
+    }
+    so.connector_for = [resolver](const Vantage& v) { return make_connector(v, resolver); };
     if (!opts.only.empty() || !opts.skip.empty()) {
         so.selected = [&opts](const CheckSpec& c) {
             if (!opts.only.empty() && !matches_any(c, opts.only)) return false;
@@ -123,6 +136,8 @@ void add_run_command(CLI::App& app, Action& action, const std::vector<std::strin
     cmd->add_option("--skip", opts->skip, "Skip checks whose id or tag matches (glob; repeatable)");
     cmd->add_option("--parallel", opts->parallel, "Checks in flight at once, over all targets")
         ->check(CLI::Range(1, 10000));
+    cmd->add_option("--dns", opts->dns,
+                    "DNS server (HOST:PORT) for target host names; default: resolv.conf");
     reports::add_report_options(*cmd, opts->reports);
     cmd->callback(
         [opts, &action, argv] { action = [opts, argv] { return run_suites(*opts, argv); }; });

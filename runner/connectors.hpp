@@ -9,6 +9,8 @@
 namespace mailspec {
 
 // Throws std::runtime_error with a one-line reason when the vantage cannot be used here.
-std::shared_ptr<transport::Connector> make_connector(const Vantage& v);
+// Host names are resolved through `resolver` (nullptr: the system resolver).
+std::shared_ptr<transport::Connector> make_connector(const Vantage& v,
+                                                     std::shared_ptr<transport::Resolver> resolver);
 
 }  // namespace mailspec
