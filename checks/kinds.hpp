@@ -8,5 +8,11 @@ namespace mailspec {
 std::shared_ptr<const Check> parse_banner(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_capabilities(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_sender(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_vrfy(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_error_limit(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec
