@@ -12,5 +12,11 @@ std::shared_ptr<const Check> parse_auth_required(const YAML::Node& body, ParseCo
 std::shared_ptr<const Check> parse_auth(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_starttls(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_tls(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_sender(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_vrfy(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_error_limit(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

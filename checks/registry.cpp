@@ -22,6 +22,12 @@ const std::array kKinds{
     CheckKind{"starttls", parse_starttls,
               "STARTTLS offered, certificate, version floor, command injection"},
     CheckKind{"tls", parse_tls, "implicit TLS (465): certificate, version floor, EHLO"},
+    CheckKind{"recipient", parse_recipient, "RCPT TO an address refused (550 5.1.1, ...) or accepted"},
+    CheckKind{"sender", parse_sender, "MAIL FROM an address refused (550 5.1.8, ...) at MAIL or RCPT, or accepted"},
+    CheckKind{"vrfy", parse_vrfy, "VRFY/EXPN do not disclose mailboxes (5xx or 252)"},
+    CheckKind{"spf_reject", parse_spf_reject, "mail from a sender whose SPF fails is refused (SPF evaluated first)"},
+    CheckKind{"error_limit", parse_error_limit, "after repeated bad commands the server slows down or disconnects"},
+    CheckKind{"smtp", parse_dialogue, "scripted dialogue: steps with expected replies; records the queue id"},
 };
 }  // namespace
 

@@ -1,0 +1,60 @@
+#pragma once
+// The envelope probe shared by `recipient`, `sender` and `spf_reject`: connect, EHLO, MAIL FROM,
+// RCPT TO (only when MAIL was accepted), RSET, QUIT, and judge the first refusal (or the
+// acceptance) against `expect`. DATA is never sent.
+//   expect: accepted                      both MAIL and RCPT answered 2xx
+//   expect: { code: 550, enhanced: 5.1.1 } the first non-2xx reply matches (550, 5xx, list)
+// A 421 or an unmatched 4xx proves nothing: the result is `inconclusive`.
+
+// Boost 1.74 awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "checks/check_run.hpp"
+#include "checks/expectation.hpp"
+
+namespace mailspec {
+
+struct EnvelopeExpect {
+    bool accepted = false;  // expect: accepted
+    ReplyExpectation refusal;
+    std::string describe() const;
+};
+
+// `expect: accepted`, a bare code, or a mapping {code, enhanced, matches}.
+std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const YAML::Node& n,
+                                                   std::string_view what);
+
+struct EnvelopeProbe {
+    std::string sender;  // "" = the null reverse-path <>
+    std::string rcpt;
+    EnvelopeExpect expect;
+    // recipient: a refused MAIL FROM means the recipient was never tested (error, unless the
+    // refusal itself matches expect). sender/spf_reject: a refusal at MAIL is what they look for.
+    bool mail_refusal_untested = false;
+    std::string subject;  // "the recipient", "the sender": for messages
+};
+
+// What the server answered; rcpt is empty when MAIL FROM was refused.
+struct EnvelopeReplies {
+    int mail_code = 0;
+    std::string mail_enhanced, mail_text, mail_line;
+    std::optional<int> rcpt_code;
+    std::string rcpt_enhanced, rcpt_text, rcpt_line;
+};
+
+// Verdict on the replies (pure: unit-tested without a server). Fills status, message,
+// expected and actual.
+void judge_envelope(const EnvelopeProbe& p, const EnvelopeReplies& replies, Result& r);
+
+// Runs the probe on one connection and emits one result, with `properties` added to it.
+boost::asio::awaitable<void> run_envelope_probe(
+    CheckRun& run, const EnvelopeProbe& probe,
+    const std::map<std::string, std::string>& properties);
+
+}  // namespace mailspec

@@ -1,0 +1,39 @@
+#include "checks/recipient.hpp"
+
+#include "checks/kinds.hpp"
+
+namespace mailspec {
+
+namespace {
+// "<>" and "" both mean the null reverse-path.
+std::string strip_brackets(std::string a) {
+    if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
+    return a;
+}
+}  // namespace
+
+std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContext& ctx) {
+    auto c = std::make_shared<RecipientCheck>();
+    const std::string what = "recipient of check '" + ctx.spec.id + "'";
+    Fields f(ctx.reader, body, what);
+    if (!f.valid()) return nullptr;
+    f.require("rcpt");
+    f.require("expect");
+    if (auto s = f.str("rcpt")) c->probe.rcpt = strip_brackets(*s);
+    if (auto s = f.str("sender")) c->probe.sender = strip_brackets(*s);
+    if (auto n = f.take("expect"); n.IsDefined())
+        if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
+    f.done();
+    if (f.has("rcpt") && c->probe.rcpt.find('@') == std::string::npos)
+        ctx.reader.error(f.take("rcpt"), what + ": rcpt must be an address user@domain");
+    c->probe.mail_refusal_untested = true;
+    c->probe.subject = "the recipient";
+    return c;
+}
+
+boost::asio::awaitable<void> RecipientCheck::run(CheckRun& run) const {
+    std::map<std::string, std::string> none;
+    co_await run_envelope_probe(run, probe, none);
+}
+
+}  // namespace mailspec

@@ -1,0 +1,32 @@
+#include "checks/sender.hpp"
+
+#include "checks/kinds.hpp"
+
+namespace mailspec {
+
+std::shared_ptr<const Check> parse_sender(const YAML::Node& body, ParseContext& ctx) {
+    auto c = std::make_shared<SenderCheck>();
+    const std::string what = "sender of check '" + ctx.spec.id + "'";
+    Fields f(ctx.reader, body, what);
+    if (!f.valid()) return nullptr;
+    f.require("sender");
+    f.require("rcpt");
+    f.require("expect");
+    if (auto s = f.str("sender")) c->probe.sender = *s;
+    if (auto s = f.str("rcpt")) c->probe.rcpt = *s;
+    if (auto n = f.take("expect"); n.IsDefined())
+        if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
+    f.done();
+    if (f.has("rcpt") && c->probe.rcpt.find('@') == std::string::npos)
+        ctx.reader.error(f.take("rcpt"),
+                         what + ": rcpt must be an address user@domain the server accepts");
+    c->probe.subject = "the sender";
+    return c;
+}
+
+boost::asio::awaitable<void> SenderCheck::run(CheckRun& run) const {
+    std::map<std::string, std::string> none;
+    co_await run_envelope_probe(run, probe, none);
+}
+
+}  // namespace mailspec

@@ -1,0 +1,30 @@
+#pragma once
+// spf_reject: mail from a domain whose SPF policy fails for this vantage's address must be
+// refused (RFC 7208 §8.4: 550 5.7.1, or 5.7.23 per RFC 7372).
+//   spf_reject: { sender: probe@spf-fail.lab.test, rcpt: alice@lab.test,
+//                 expect: { code: 550, enhanced: 5.7.x },   # default: code 5xx, enhanced 5.7.x
+//                 dns: 127.0.0.10:53,                       # default: the system resolver
+//                 ip: 192.0.2.25 }                          # the address the server sees
+// Preflight: SPF is evaluated first (protocol/spf) for (ip, sender, helo). `ip` defaults to the
+// source address of a `bind` vantage; other vantages need `ip`, else the check is
+// inconclusive. Unless the result is `fail` the check is inconclusive, naming the result and
+// the record: the server cannot be blamed for accepting mail SPF does not condemn. Then
+// MAIL/RCPT as in `sender`: the first refusal is judged. spf.* properties carry the evaluation.
+// Never DATA.
+
+#include <string>
+
+#include "checks/check.hpp"
+#include "checks/envelope.hpp"
+
+namespace mailspec {
+
+class SpfRejectCheck final : public Check {
+  public:
+    EnvelopeProbe probe;
+    std::string dns;  // "HOST[:PORT]"; empty = system resolver
+    std::string ip;   // empty = from the vantage
+    boost::asio::awaitable<void> run(CheckRun& run) const override;
+};
+
+}  // namespace mailspec
