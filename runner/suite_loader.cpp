@@ -43,7 +43,96 @@ std::optional<Target> read_target(SpecReader& r, const std::string& name, const 
     return t;
 }
 
-// A vantage names exactly one kind: `{ bind: ADDR }`, `{ local: true }` or `{}` for local.
+// "host:port", "[v6]:port"; the port defaults to 1080 (SOCKS). Nullopt when malformed.
+std::optional<std::pair<std::string, std::uint16_t>> host_port(const std::string& s) {
+    std::string host = s, port;
+    if (s.starts_with('[')) {
+        auto close = s.find(']');
+        if (close == std::string::npos) return std::nullopt;
+        host = s.substr(1, close - 1);
+        if (close + 1 < s.size()) {
+            if (s[close + 1] != ':') return std::nullopt;
+            port = s.substr(close + 2);
+        } else {
+            port = "1080";
+        }
+    } else if (auto colon = s.rfind(':'); colon != std::string::npos) {
+        if (s.find(':') != colon) return std::nullopt;  // bare IPv6 needs brackets
+        host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+    } else {
+        port = "1080";
+    }
+    if (host.empty() || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    auto n = std::stoul(port);
+    if (n == 0 || n > 65535) return std::nullopt;
+    return std::make_pair(host, static_cast<std::uint16_t>(n));
+}
+
+// `bind: ADDR` inside a vantage kind's map (netns, socks5) or as the kind itself.
+void read_source(SpecReader& r, Fields& f, const std::string& name, Vantage& v) {
+    if (auto a = f.str("bind")) {
+        v.address = *a;
+        if (!is_ip_address(*a))
+            r.error(f.take("bind"),
+                    "vantage '" + name + "': bind needs an IPv4 or IPv6 address, not '" + *a + "'");
+    }
+}
+
+// `netns: NAME` or `netns: { name: NAME, bind: ADDR }`.
+void read_netns(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': netns";
+    if (n.IsScalar()) {
+        if (auto s = r.scalar(n, what)) v.netns = *s;
+    } else {
+        Fields f(r, n, what);
+        if (!f.valid()) return;
+        f.require("name");
+        if (auto s = f.str("name")) v.netns = *s;
+        read_source(r, f, name, v);
+        f.done();
+    }
+    if (v.netns.empty() || v.netns.find('/') != std::string::npos || v.netns == "." ||
+        v.netns == "..")
+        r.error(n, what + " needs a namespace name as `ip netns` shows it, not '" + v.netns + "'");
+}
+
+// `socks5: HOST:PORT` or `socks5: { proxy: HOST:PORT, user: NAME, password_env: VAR, bind: ADDR }`.
+void read_socks5(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': socks5";
+    auto set_proxy = [&](const std::string& s, const YAML::Node& at) {
+        if (auto hp = host_port(s)) {
+            v.proxy_host = hp->first;
+            v.proxy_port = hp->second;
+        } else {
+            r.error(at,
+                    what + " needs the proxy as HOST:PORT (IPv6 as [ADDR]:PORT), not '" + s + "'");
+        }
+    };
+    if (n.IsScalar()) {
+        if (auto s = r.scalar(n, what)) set_proxy(*s, n);
+        return;
+    }
+    Fields f(r, n, what);
+    if (!f.valid()) return;
+    f.require("proxy");
+    if (auto s = f.str("proxy")) set_proxy(*s, f.take("proxy"));
+    if (auto u = f.str("user")) v.user = *u;
+    v.password = f.secret();
+    read_source(r, f, name, v);
+    if (!v.user.empty() && !v.password)
+        r.error(n, what + ": user needs password_env: VARIABLE or password_file: PATH");
+    if (v.user.empty() && v.password)
+        r.error(n, what + ": a password without user; add user: NAME");
+    if (v.user.size() > 255)
+        r.error(f.take("user"), what + ": user must be 1 to 255 octets (RFC 1929)");
+    f.done();
+}
+
+// A vantage names exactly one kind: `{ bind: ADDR }`, `{ netns: NAME }`, `{ socks5: HOST:PORT }`,
+// `{ local: true }` or `{}` for local.
 std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, const YAML::Node& n) {
     Vantage v;
     v.name = name;
@@ -67,16 +156,15 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
         if (kind == VantageKind::local) {
             f.boolean("local");
         } else if (kind == VantageKind::bind) {
-            if (auto a = f.str("bind")) {
-                v.address = *a;
-                if (!is_ip_address(*a))
-                    r.error(f.take("bind"), "vantage '" + name +
-                                                "': bind needs an IPv4 or IPv6 address, not '" +
-                                                *a + "'");
-            }
+            read_source(r, f, name, v);
+        } else if (kind == VantageKind::netns) {
+            read_netns(r, f.take("netns"), name, v);
+        } else if (kind == VantageKind::socks5) {
+            read_socks5(r, f.take("socks5"), name, v);
         } else {
             r.error(f.take(key), "vantage '" + name + "': kind '" + key +
-                                     "' is not supported yet (supported: local, bind)");
+                                     "' is not supported yet (supported: local, bind, netns, "
+                                     "socks5)");
         }
     }
     if (found > 1) r.error(n, "vantage '" + name + "' names more than one kind; keep one");

@@ -275,10 +275,10 @@ TEST_F(LoaderTest, CapabilitiesThatAssertNothing) {
 }
 
 TEST_F(LoaderTest, UnsupportedVantageKindSaysSo) {
-    EXPECT_THAT(only_error("suite: s\ntargets: { mx: { host: h } }\nvantages: { p: { socks5: "
-                           "\"127.0.0.1:1080\" } }\n"
+    EXPECT_THAT(only_error("suite: s\ntargets: { mx: { host: h } }\nvantages: { p: { ssh: "
+                           "probe@host } }\n"
                            "checks: [{id: b, banner: {}}]\n"),
-                HasSubstr("kind 'socks5' is not supported yet"));
+                HasSubstr("kind 'ssh' is not supported yet"));
 }
 
 TEST_F(LoaderTest, ReportsEveryErrorNotJustTheFirst) {
