@@ -27,6 +27,7 @@ std::unique_ptr<transport::SmtpClient> make_smtp_client(const CheckRun& run, Cli
     o.tls.ca_file = target.ca_file;
     o.tls.verify = tweaks.tls_verify;
     o.origin = run.started();
+    o.xclient = run.vantage().xclient;
     return std::make_unique<transport::SmtpClient>(run.executor(), std::move(o), run.connector());
 }
 
@@ -74,7 +75,9 @@ void attach_evidence(transport::SmtpClient& client, Result& r) {
 Result step_error(const CheckRun& run, transport::SmtpClient& client,
                   const transport::StepError& e) {
     Result r = run.result();
-    r.status = Status::error;
+    // Without XCLIENT the impersonated vantage cannot be had: no verdict either way.
+    r.status =
+        e.kind() == transport::StepError::Kind::unsupported ? Status::inconclusive : Status::error;
     r.message = e.what();
     attach_evidence(client, r);
     return r;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/duration.hpp"
@@ -43,6 +44,10 @@ struct Vantage {
     std::uint16_t proxy_port = 1080;
     std::string user;                   // socks5: RFC 1929 username (empty: no authentication)
     std::optional<SecretRef> password;  // socks5: where the password is read at run time
+    // xclient: Postfix XCLIENT attributes (ADDR, NAME, HELO, ...) sent after the first EHLO.
+    // The loader resolves `via`: the vantage then carries via's kind and transport fields.
+    std::vector<std::pair<std::string, std::string>> xclient;
+    std::string via;
     Location where;
 };
 

@@ -93,6 +93,7 @@ void read_netns(SpecReader& r, const YAML::Node& n, const std::string& name, Van
         if (auto s = f.str("name")) v.netns = *s;
         read_source(r, f, name, v);
         f.done();
+        if (!f.has("name")) return;  // reported by require()
     }
     if (v.netns.empty() || v.netns.find('/') != std::string::npos || v.netns == "." ||
         v.netns == "..")
@@ -120,15 +121,62 @@ void read_socks5(SpecReader& r, const YAML::Node& n, const std::string& name, Va
     f.require("proxy");
     if (auto s = f.str("proxy")) set_proxy(*s, f.take("proxy"));
     if (auto u = f.str("user")) v.user = *u;
+    const bool inline_password = f.has("password");  // refused by secret()
     v.password = f.secret();
     read_source(r, f, name, v);
-    if (!v.user.empty() && !v.password)
+    if (!v.user.empty() && !v.password && !inline_password)
         r.error(n, what + ": user needs password_env: VARIABLE or password_file: PATH");
     if (v.user.empty() && v.password)
         r.error(n, what + ": a password without user; add user: NAME");
     if (v.user.size() > 255)
         r.error(f.take("user"), what + ": user must be 1 to 255 octets (RFC 1929)");
     f.done();
+}
+
+// `xclient: { addr: 192.0.2.1, name: "[UNAVAILABLE]", helo: outside.example, via: VANTAGE }`.
+void read_xclient(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': xclient";
+    Fields f(r, n, what);
+    if (!f.valid()) return;
+    // Postfix's XCLIENT attributes, in the order they are sent.
+    static const std::pair<const char*, const char*> attrs[] = {
+        {"addr", "ADDR"}, {"port", "PORT"},   {"name", "NAME"},
+        {"helo", "HELO"}, {"proto", "PROTO"}, {"login", "LOGIN"},
+    };
+    for (auto [key, attr] : attrs)
+        if (auto s = f.str(key)) v.xclient.emplace_back(attr, *s);
+    if (v.xclient.empty())
+        r.error(n, what + " needs at least one attribute (addr, port, name, helo, proto, login)");
+    if (auto s = f.str("via")) v.via = *s;
+    f.done();
+}
+
+// An xclient vantage connects as its `via` vantage does (default: local): it takes over
+// via's kind and transport fields, keeping its own name and XCLIENT attributes.
+void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
+    for (auto& [name, v] : vantages) {
+        if (v.kind != VantageKind::xclient) continue;
+        Vantage via;  // local
+        if (!v.via.empty() && v.via != kLocalVantage) {
+            auto it = vantages.find(v.via);
+            if (it == vantages.end()) {
+                r.error(v.where,
+                        "vantage '" + name + "': xclient via unknown vantage '" + v.via + "'");
+                continue;
+            }
+            if (it->second.kind == VantageKind::xclient || !it->second.xclient.empty()) {
+                r.error(v.where, "vantage '" + name + "': xclient via '" + v.via +
+                                     "', which is an xclient vantage too; name a plain one");
+                continue;
+            }
+            via = it->second;
+        }
+        via.name = name;
+        via.where = v.where;
+        via.xclient = std::move(v.xclient);
+        via.via = v.via;
+        v = std::move(via);
+    }
 }
 
 // A vantage names exactly one kind: `{ bind: ADDR }`, `{ netns: NAME }`, `{ socks5: HOST:PORT }`,
@@ -161,10 +209,12 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
             read_netns(r, f.take("netns"), name, v);
         } else if (kind == VantageKind::socks5) {
             read_socks5(r, f.take("socks5"), name, v);
+        } else if (kind == VantageKind::xclient) {
+            read_xclient(r, f.take("xclient"), name, v);
         } else {
             r.error(f.take(key), "vantage '" + name + "': kind '" + key +
                                      "' is not supported yet (supported: local, bind, netns, "
-                                     "socks5)");
+                                     "socks5, xclient)");
         }
     }
     if (found > 1) r.error(n, "vantage '" + name + "' names more than one kind; keep one");
@@ -322,6 +372,7 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
     if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, s.vantages);
     for (const auto& [name, v] : options.vantages)
         s.vantages[name] = v;
+    resolve_xclient(r, s.vantages);
     if (auto d = top.take("defaults"); d.IsDefined()) read_defaults(r, d, s.defaults);
 
     if (auto checks = top.take("checks"); checks.IsDefined()) {

@@ -100,7 +100,11 @@ TEST_F(LoaderTest, ExpandsEnvironmentVariables) {
 
 TEST_F(LoaderTest, VantagesFromOptionsOverrideTheSuite) {
     LoadOptions opts;
-    opts.vantages["outside"] = Vantage{"outside", VantageKind::bind, "127.0.0.9", {}};
+    Vantage outside;
+    outside.name = "outside";
+    outside.kind = VantageKind::bind;
+    outside.address = "127.0.0.9";
+    opts.vantages["outside"] = outside;
     auto r = load(kGood, opts);
     ASSERT_TRUE(r.suite);
     EXPECT_EQ(r.suite->vantages.at("outside").address, "127.0.0.9");

@@ -67,7 +67,7 @@ TEST_F(VantageLoaderTest, Socks5WithCredentialsAndSource) {
 
 TEST_F(VantageLoaderTest, Socks5Mistakes) {
     EXPECT_THAT(only_error("  p: { socks5: \"::1:1080\" }\n"),
-                HasSubstr("4:17: vantage 'p': socks5 needs the proxy as HOST:PORT"));
+                HasSubstr("4:16: vantage 'p': socks5 needs the proxy as HOST:PORT"));
     EXPECT_THAT(only_error("  p: { socks5: \"h:99999\" }\n"), HasSubstr("needs the proxy as"));
     EXPECT_THAT(only_error("  p: { socks5: { proxy: \"h:1\", user: alice } }\n"),
                 HasSubstr("user needs password_env"));
@@ -88,14 +88,50 @@ TEST_F(VantageLoaderTest, NetnsForms) {
 
 TEST_F(VantageLoaderTest, NetnsMistakes) {
     EXPECT_THAT(only_error("  a: { netns: ../etc }\n"),
-                HasSubstr("4:16: vantage 'a': netns needs a namespace name"));
+                HasSubstr("4:15: vantage 'a': netns needs a namespace name"));
     EXPECT_THAT(only_error("  a: { netns: { name: x, bind: nowhere } }\n"),
                 HasSubstr("bind needs an IPv4 or IPv6 address"));
     EXPECT_THAT(only_error("  a: { netns: { bind: 127.0.0.1 } }\n"), HasSubstr("name"));
 }
 
+// An xclient vantage connects as its `via` vantage does and carries the XCLIENT attributes.
+TEST_F(VantageLoaderTest, XclientTakesOverItsViaVantage) {
+    auto r = load(
+        "  inside: { bind: 127.0.0.20 }\n"
+        "  outsider: { xclient: { addr: 192.0.2.1, name: \"[UNAVAILABLE]\", helo: "
+        "outside.example, via: inside } }\n"
+        "  plain: { xclient: { addr: 192.0.2.2 } }\n");
+    ASSERT_TRUE(r.suite);
+    const auto& o = r.suite->vantages.at("outsider");
+    EXPECT_EQ(o.name, "outsider");
+    EXPECT_EQ(o.kind, VantageKind::bind);
+    EXPECT_EQ(o.address, "127.0.0.20");
+    using Attrs = std::vector<std::pair<std::string, std::string>>;
+    EXPECT_EQ(
+        o.xclient,
+        (Attrs{{"ADDR", "192.0.2.1"}, {"NAME", "[UNAVAILABLE]"}, {"HELO", "outside.example"}}));
+    EXPECT_EQ(r.suite->vantages.at("plain").kind, VantageKind::local);
+    EXPECT_EQ(r.suite->vantages.at("plain").xclient, (Attrs{{"ADDR", "192.0.2.2"}}));
+    EXPECT_TRUE(r.suite->vantages.at("inside").xclient.empty());
+}
+
+TEST_F(VantageLoaderTest, XclientMistakes) {
+    EXPECT_THAT(only_error("  x: { xclient: { addr: 192.0.2.1, via: nowhere } }\n"),
+                HasSubstr("4:6: vantage 'x': xclient via unknown vantage 'nowhere'"));
+    EXPECT_THAT(only_error("  x: { xclient: { addr: 192.0.2.1 } }\n"
+                           "  y: { xclient: { addr: 192.0.2.2, via: x } }\n"),
+                HasSubstr("which is an xclient vantage too"));
+    EXPECT_THAT(only_error("  x: { xclient: { via: local } }\n"),
+                HasSubstr("needs at least one attribute"));
+    EXPECT_THAT(only_error("  x: { xclient: { adr: 192.0.2.1, name: n } }\n"),
+                HasSubstr("did you mean 'addr'"));
+}
+
 TEST(VantageConnectorTest, MissingNamespaceIsUnusableWithAClearReason) {
-    Vantage v{"inside", VantageKind::netns, "", "mailspec-no-such-namespace", {}, 1080, {}, {}, {}};
+    Vantage v;
+    v.name = "inside";
+    v.kind = VantageKind::netns;
+    v.netns = "mailspec-no-such-namespace";
     try {
         make_connector(v);
         FAIL() << "a missing namespace must not give a connector";
@@ -106,11 +142,12 @@ TEST(VantageConnectorTest, MissingNamespaceIsUnusableWithAClearReason) {
 }
 
 TEST(VantageConnectorTest, UnreadableSocksPasswordIsUnusable) {
-    Vantage v{"p",         VantageKind::socks5,
-              "",          "",
-              "127.0.0.1", 1080,
-              "alice",     SecretRef{SecretRef::Source::env, "MAILSPEC_TEST_SURELY_UNSET", {}},
-              {}};
+    Vantage v;
+    v.name = "p";
+    v.kind = VantageKind::socks5;
+    v.proxy_host = "127.0.0.1";
+    v.user = "alice";
+    v.password = SecretRef{SecretRef::Source::env, "MAILSPEC_TEST_SURELY_UNSET", {}};
     EXPECT_THROW(
         {
             try {
