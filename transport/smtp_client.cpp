@@ -355,10 +355,11 @@ asio::awaitable<EhloResult> SmtpClient::impersonate(std::string domain) {
     if (!offered)
         throw StepError(StepError::Kind::unsupported, "XCLIENT",
                         "the server does not offer XCLIENT, so the vantage cannot be impersonated");
-    // The EHLO line lists the attributes the server takes ("XCLIENT NAME ADDR PROTO HELO").
+    // The EHLO line lists the attributes the server takes ("XCLIENT NAME ADDR PROTO HELO");
+    // a bare "XCLIENT" lists none, and the server's reply will tell.
     for (const auto& [name, value] : opt_.xclient)
-        if (std::find(offered->params.begin(), offered->params.end(), name) ==
-            offered->params.end())
+        if (!offered->params.empty() && std::find(offered->params.begin(), offered->params.end(),
+                                                  name) == offered->params.end())
             throw StepError(StepError::Kind::unsupported, "XCLIENT",
                             "the server's XCLIENT does not take " + name + " (" + offered->line +
                                 "), so the vantage cannot be impersonated");
