@@ -192,8 +192,9 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
             co_await quit_quietly(*client);
         }
     } catch (const transport::StepError& e) {
-        for (std::size_t i = out.size(); i < group.size(); ++i)
-            out.push_back({variant(group[i]), Status::error, e.what(), ""});
+        // Without XCLIENT (the xclient vantage) nothing can be said: inconclusive, not error.
+        const auto status = e.kind() == transport::StepError::Kind::unsupported ? Status::inconclusive : Status::error;
+        for (std::size_t i = out.size(); i < group.size(); ++i) out.push_back({variant(group[i]), status, e.what(), ""});
     }
     // A connection closed after an abandoned DATA leaves the rest of its group untested.
     for (std::size_t i = out.size(); i < group.size(); ++i)

@@ -29,6 +29,7 @@ transport::SmtpClientOptions client_options(const CheckRun& run, ClientTweaks tw
     o.tls.ca_file = target.ca_file;
     o.tls.verify = tweaks.tls_verify;
     o.origin = run.started();
+    o.xclient = run.vantage().xclient;
     return o;
 }
 
@@ -90,7 +91,9 @@ void attach_evidence(transport::SmtpClient& client, Result& r) {
 Result step_error(const CheckRun& run, transport::SmtpClient& client,
                   const transport::StepError& e) {
     Result r = run.result();
-    r.status = Status::error;
+    // Without XCLIENT the impersonated vantage cannot be had: no verdict either way.
+    r.status =
+        e.kind() == transport::StepError::Kind::unsupported ? Status::inconclusive : Status::error;
     r.message = e.what();
     attach_evidence(client, r);
     return r;

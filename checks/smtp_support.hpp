@@ -41,7 +41,8 @@ std::optional<Result> unusable_greeting(const CheckRun& run, const smtp::Reply& 
 // Moves transcript, findings, TLS details and the endpoint from the client into the result.
 void attach_evidence(transport::SmtpClient& client, Result& r);
 
-// An `error` result for a step that could not be carried out, with the evidence so far.
+// An `error` result for a step that could not be carried out, with the evidence so far
+// (`inconclusive` when the server lacks what the vantage needs: XCLIENT).
 Result step_error(const CheckRun& run, transport::SmtpClient& client,
                   const transport::StepError& e);
 

@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/duration.hpp"
 #include "model/location.hpp"
+#include "model/secret.hpp"
 
 namespace mailspec {
 
@@ -35,7 +38,16 @@ enum class VantageKind { local, bind, netns, socks5, xclient, ssh };
 struct Vantage {
     std::string name;
     VantageKind kind = VantageKind::local;
-    std::string address;  // bind: source address
+    std::string address;     // bind: source address; netns: optional source address inside it
+    std::string netns;       // netns: the namespace's name (/var/run/netns/NAME)
+    std::string proxy_host;  // socks5: the proxy
+    std::uint16_t proxy_port = 1080;
+    std::string user;                   // socks5: RFC 1929 username (empty: no authentication)
+    std::optional<SecretRef> password;  // socks5: where the password is read at run time
+    // xclient: Postfix XCLIENT attributes (ADDR, NAME, HELO, ...) sent after the first EHLO.
+    // The loader resolves `via`: the vantage then carries via's kind and transport fields.
+    std::vector<std::pair<std::string, std::string>> xclient;
+    std::string via;
     Location where;
 };
 

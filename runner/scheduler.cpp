@@ -170,7 +170,11 @@ Scheduler::~Scheduler() = default;
 RunSummary Scheduler::run(const std::vector<Suite>& suites) {
     auto& st = *state_;
     auto started = Clock::now();
-    static const Vantage kLocal{kLocalVantage, VantageKind::local, {}, {}};
+    static const Vantage kLocal = [] {
+        Vantage v;
+        v.name = kLocalVantage;
+        return v;
+    }();
 
     // One connector per (suite, vantage); a vantage that cannot be used fails its checks once.
     std::map<std::pair<std::size_t, std::string>,

@@ -43,7 +43,144 @@ std::optional<Target> read_target(SpecReader& r, const std::string& name, const 
     return t;
 }
 
-// A vantage names exactly one kind: `{ bind: ADDR }`, `{ local: true }` or `{}` for local.
+// "host:port", "[v6]:port"; the port defaults to 1080 (SOCKS). Nullopt when malformed.
+std::optional<std::pair<std::string, std::uint16_t>> host_port(const std::string& s) {
+    std::string host = s, port;
+    if (s.starts_with('[')) {
+        auto close = s.find(']');
+        if (close == std::string::npos) return std::nullopt;
+        host = s.substr(1, close - 1);
+        if (close + 1 < s.size()) {
+            if (s[close + 1] != ':') return std::nullopt;
+            port = s.substr(close + 2);
+        } else {
+            port = "1080";
+        }
+    } else if (auto colon = s.rfind(':'); colon != std::string::npos) {
+        if (s.find(':') != colon) return std::nullopt;  // bare IPv6 needs brackets
+        host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+    } else {
+        port = "1080";
+    }
+    if (host.empty() || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    auto n = std::stoul(port);
+    if (n == 0 || n > 65535) return std::nullopt;
+    return std::make_pair(host, static_cast<std::uint16_t>(n));
+}
+
+// `bind: ADDR` inside a vantage kind's map (netns, socks5) or as the kind itself.
+void read_source(SpecReader& r, Fields& f, const std::string& name, Vantage& v) {
+    if (auto a = f.str("bind")) {
+        v.address = *a;
+        if (!is_ip_address(*a))
+            r.error(f.take("bind"),
+                    "vantage '" + name + "': bind needs an IPv4 or IPv6 address, not '" + *a + "'");
+    }
+}
+
+// `netns: NAME` or `netns: { name: NAME, bind: ADDR }`.
+void read_netns(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': netns";
+    if (n.IsScalar()) {
+        if (auto s = r.scalar(n, what)) v.netns = *s;
+    } else {
+        Fields f(r, n, what);
+        if (!f.valid()) return;
+        f.require("name");
+        if (auto s = f.str("name")) v.netns = *s;
+        read_source(r, f, name, v);
+        f.done();
+        if (!f.has("name")) return;  // reported by require()
+    }
+    if (v.netns.empty() || v.netns.find('/') != std::string::npos || v.netns == "." ||
+        v.netns == "..")
+        r.error(n, what + " needs a namespace name as `ip netns` shows it, not '" + v.netns + "'");
+}
+
+// `socks5: HOST:PORT` or `socks5: { proxy: HOST:PORT, user: NAME, password_env: VAR, bind: ADDR }`.
+void read_socks5(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': socks5";
+    auto set_proxy = [&](const std::string& s, const YAML::Node& at) {
+        if (auto hp = host_port(s)) {
+            v.proxy_host = hp->first;
+            v.proxy_port = hp->second;
+        } else {
+            r.error(at,
+                    what + " needs the proxy as HOST:PORT (IPv6 as [ADDR]:PORT), not '" + s + "'");
+        }
+    };
+    if (n.IsScalar()) {
+        if (auto s = r.scalar(n, what)) set_proxy(*s, n);
+        return;
+    }
+    Fields f(r, n, what);
+    if (!f.valid()) return;
+    f.require("proxy");
+    if (auto s = f.str("proxy")) set_proxy(*s, f.take("proxy"));
+    if (auto u = f.str("user")) v.user = *u;
+    const bool inline_password = f.has("password");  // refused by secret()
+    v.password = f.secret();
+    read_source(r, f, name, v);
+    if (!v.user.empty() && !v.password && !inline_password)
+        r.error(n, what + ": user needs password_env: VARIABLE or password_file: PATH");
+    if (v.user.empty() && v.password)
+        r.error(n, what + ": a password without user; add user: NAME");
+    if (v.user.size() > 255)
+        r.error(f.take("user"), what + ": user must be 1 to 255 octets (RFC 1929)");
+    f.done();
+}
+
+// `xclient: { addr: 192.0.2.1, name: "[UNAVAILABLE]", helo: outside.example, via: VANTAGE }`.
+void read_xclient(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': xclient";
+    Fields f(r, n, what);
+    if (!f.valid()) return;
+    // Postfix's XCLIENT attributes, in the order they are sent.
+    static const std::pair<const char*, const char*> attrs[] = {
+        {"addr", "ADDR"}, {"port", "PORT"},   {"name", "NAME"},
+        {"helo", "HELO"}, {"proto", "PROTO"}, {"login", "LOGIN"},
+    };
+    for (auto [key, attr] : attrs)
+        if (auto s = f.str(key)) v.xclient.emplace_back(attr, *s);
+    if (v.xclient.empty())
+        r.error(n, what + " needs at least one attribute (addr, port, name, helo, proto, login)");
+    if (auto s = f.str("via")) v.via = *s;
+    f.done();
+}
+
+// An xclient vantage connects as its `via` vantage does (default: local): it takes over
+// via's kind and transport fields, keeping its own name and XCLIENT attributes.
+void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
+    for (auto& [name, v] : vantages) {
+        if (v.kind != VantageKind::xclient) continue;
+        Vantage via;  // local
+        if (!v.via.empty() && v.via != kLocalVantage) {
+            auto it = vantages.find(v.via);
+            if (it == vantages.end()) {
+                r.error(v.where,
+                        "vantage '" + name + "': xclient via unknown vantage '" + v.via + "'");
+                continue;
+            }
+            if (it->second.kind == VantageKind::xclient || !it->second.xclient.empty()) {
+                r.error(v.where, "vantage '" + name + "': xclient via '" + v.via +
+                                     "', which is an xclient vantage too; name a plain one");
+                continue;
+            }
+            via = it->second;
+        }
+        via.name = name;
+        via.where = v.where;
+        via.xclient = std::move(v.xclient);
+        via.via = v.via;
+        v = std::move(via);
+    }
+}
+
+// A vantage names exactly one kind: `{ bind: ADDR }`, `{ netns: NAME }`, `{ socks5: HOST:PORT }`,
+// `{ local: true }` or `{}` for local.
 std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, const YAML::Node& n) {
     Vantage v;
     v.name = name;
@@ -67,16 +204,17 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
         if (kind == VantageKind::local) {
             f.boolean("local");
         } else if (kind == VantageKind::bind) {
-            if (auto a = f.str("bind")) {
-                v.address = *a;
-                if (!is_ip_address(*a))
-                    r.error(f.take("bind"), "vantage '" + name +
-                                                "': bind needs an IPv4 or IPv6 address, not '" +
-                                                *a + "'");
-            }
+            read_source(r, f, name, v);
+        } else if (kind == VantageKind::netns) {
+            read_netns(r, f.take("netns"), name, v);
+        } else if (kind == VantageKind::socks5) {
+            read_socks5(r, f.take("socks5"), name, v);
+        } else if (kind == VantageKind::xclient) {
+            read_xclient(r, f.take("xclient"), name, v);
         } else {
             r.error(f.take(key), "vantage '" + name + "': kind '" + key +
-                                     "' is not supported yet (supported: local, bind)");
+                                     "' is not supported yet (supported: local, bind, netns, "
+                                     "socks5, xclient)");
         }
     }
     if (found > 1) r.error(n, "vantage '" + name + "' names more than one kind; keep one");
@@ -234,6 +372,7 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
     if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, s.vantages);
     for (const auto& [name, v] : options.vantages)
         s.vantages[name] = v;
+    resolve_xclient(r, s.vantages);
     if (auto d = top.take("defaults"); d.IsDefined()) read_defaults(r, d, s.defaults);
 
     if (auto checks = top.take("checks"); checks.IsDefined()) {

@@ -31,6 +31,17 @@ std::string DirectConnector::describe() const {
     return source_ ? "bind " + source_->to_string() : "local";
 }
 
+void DirectConnector::open_socket(tcp::socket& socket, const tcp& protocol, std::string& error) {
+    boost::system::error_code ec;
+    socket.open(protocol, ec);
+    if (ec) {
+        error = "cannot open a socket: " + ec.message();
+        return;
+    }
+    if (source_) socket.bind(tcp::endpoint(*source_, 0), ec);
+    if (ec) error = "cannot use source address " + source_->to_string() + ": " + ec.message();
+}
+
 asio::awaitable<tcp::socket> DirectConnector::connect(
     const Endpoint& to, std::chrono::steady_clock::time_point deadline) {
     auto ex = co_await asio::this_coro::executor;
@@ -48,14 +59,10 @@ asio::awaitable<tcp::socket> DirectConnector::connect(
         if (source_ && source_->is_v4() != ep.address().is_v4()) continue;
         ++tried;
         tcp::socket socket(ex);
+        std::string why;
+        open_socket(socket, ep.protocol(), why);
+        if (!why.empty()) throw StepError(StepError::Kind::connect, "connect", why);
         boost::system::error_code ec;
-        socket.open(ep.protocol(), ec);
-        if (!ec && source_) socket.bind(tcp::endpoint(*source_, 0), ec);
-        if (ec) {
-            throw StepError(
-                StepError::Kind::connect, "connect",
-                "cannot use source address " + source_->to_string() + ": " + ec.message());
-        }
         bool expired = false;
         {
             DeadlineGuard guard(ex, deadline, [&socket] {

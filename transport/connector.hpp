@@ -30,13 +30,20 @@ class Connector {
 
 // Resolves (numeric addresses directly, names through the resolver) and tries each address in
 // turn, optionally from a fixed source address (only addresses of its family are tried).
-class DirectConnector final : public Connector {
+class DirectConnector : public Connector {
   public:
     explicit DirectConnector(std::optional<boost::asio::ip::address> source = std::nullopt,
                              std::shared_ptr<Resolver> resolver = nullptr);
     boost::asio::awaitable<boost::asio::ip::tcp::socket> connect(
         const Endpoint& to, std::chrono::steady_clock::time_point deadline) override;
     std::string describe() const override;
+
+  protected:
+    // Opens (and binds, with a source) the socket for one candidate; the netns vantage
+    // creates it inside another network namespace instead. Errors: a one-line reason.
+    virtual void open_socket(boost::asio::ip::tcp::socket& socket,
+                             const boost::asio::ip::tcp& protocol, std::string& error);
+    const std::optional<boost::asio::ip::address>& source() const { return source_; }
 
   private:
     std::optional<boost::asio::ip::address> source_;

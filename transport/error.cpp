@@ -24,6 +24,8 @@ std::string_view to_string(StepError::Kind kind) {
             return "io";
         case StepError::Kind::usage:
             return "usage";
+        case StepError::Kind::unsupported:
+            return "unsupported";
     }
     return "unknown";
 }

@@ -13,16 +13,18 @@ namespace mailspec::transport {
 class StepError : public std::runtime_error {
   public:
     enum class Kind {
-        timeout,   // a step or the whole check ran out of time
-        resolve,   // the host name did not resolve
-        connect,   // refused, unreachable, no usable address
-        closed,    // the server closed the connection
-        limit,     // a reply exceeded a configured limit
-        protocol,  // the server sent something that is not SMTP
-        tls,       // TLS handshake or record layer failure
-        verify,    // certificate verification failed and verification was required
-        io,        // any other socket error
-        usage,     // the caller asked for something impossible (not connected, CR in argument)
+        timeout,      // a step or the whole check ran out of time
+        resolve,      // the host name did not resolve
+        connect,      // refused, unreachable, no usable address
+        closed,       // the server closed the connection
+        limit,        // a reply exceeded a configured limit
+        protocol,     // the server sent something that is not SMTP
+        tls,          // TLS handshake or record layer failure
+        verify,       // certificate verification failed and verification was required
+        io,           // any other socket error
+        usage,        // the caller asked for something impossible (not connected, CR in argument)
+        unsupported,  // the server lacks or refuses what the check needs first (XCLIENT):
+                      // the check cannot say anything, so its result is inconclusive
     };
 
     StepError(Kind kind, std::string step, std::string reason)

@@ -1,5 +1,7 @@
 #include "transport/smtp_client.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -341,7 +343,37 @@ asio::awaitable<EhloResult> SmtpClient::ehlo(std::string domain) {
     smtp::Ehlo op(domain);
     co_await run(op);
     caps_ = op.capabilities();
+    if (!opt_.xclient.empty() && !xclient_sent_ && op.reply().code == 250) {
+        xclient_sent_ = true;
+        co_return co_await impersonate(std::move(domain));
+    }
     co_return EhloResult{op.reply(), op.capabilities()};
+}
+
+asio::awaitable<EhloResult> SmtpClient::impersonate(std::string domain) {
+    const smtp::Extension* offered = caps_ ? caps_->find("XCLIENT") : nullptr;
+    if (!offered)
+        throw StepError(StepError::Kind::unsupported, "XCLIENT",
+                        "the server does not offer XCLIENT, so the vantage cannot be impersonated");
+    // The EHLO line lists the attributes the server takes ("XCLIENT NAME ADDR PROTO HELO");
+    // a bare "XCLIENT" lists none, and the server's reply will tell.
+    for (const auto& [name, value] : opt_.xclient)
+        if (!offered->params.empty() && std::find(offered->params.begin(), offered->params.end(),
+                                                  name) == offered->params.end())
+            throw StepError(StepError::Kind::unsupported, "XCLIENT",
+                            "the server's XCLIENT does not take " + name + " (" + offered->line +
+                                "), so the vantage cannot be impersonated");
+    auto reply = co_await xclient(opt_.xclient);
+    // Postfix answers 220 and a new greeting; older servers and smtp-sink answer 250.
+    if (reply.klass() != 2) {
+        const std::string line = reply.raw.empty() ? std::to_string(reply.code) : reply.raw.front();
+        throw StepError(
+            StepError::Kind::unsupported, "XCLIENT",
+            "the server refused XCLIENT (" + line + "), so the vantage cannot be impersonated");
+    }
+    for (const auto& [name, value] : opt_.xclient)
+        if (name == "HELO") domain = value;
+    co_return co_await ehlo(std::move(domain));  // XCLIENT reset the session: EHLO again
 }
 
 asio::awaitable<Reply> SmtpClient::exchange(std::string command) {

@@ -59,6 +59,11 @@ struct SmtpClientOptions {
     bool allow_pipelining = true;       // pipeline() batches only if this and the server agree
     std::size_t read_chunk = 4096;      // fixed read buffer per connection
     std::size_t shown_body_lines = 40;  // message lines the transcript shows
+    // XCLIENT impersonation (the xclient vantage): after the first EHLO answered 250, send
+    // XCLIENT with these attributes and EHLO again (with the HELO attribute when given);
+    // ehlo() returns the second EHLO's result. XCLIENT not offered, an attribute the server
+    // does not list, or a reply other than 2xx: StepError unsupported.
+    std::vector<std::pair<std::string, std::string>> xclient;
     // Transcript time zero; default: when the client was constructed.
     std::optional<std::chrono::steady_clock::time_point> origin;
 };
@@ -113,7 +118,8 @@ class SmtpClient {
     // No default argument on purpose: g++ 12 destroys aggregate temporaries passed to a
     // coroutine inside co_await twice (heap corruption), so the overload passes a named value.
     boost::asio::awaitable<smtp::Reply> mail_from(std::string address);
-    boost::asio::awaitable<smtp::Reply> mail_from(std::string address, smtp::cmd::MailParams params);
+    boost::asio::awaitable<smtp::Reply> mail_from(std::string address,
+                                                  smtp::cmd::MailParams params);
     boost::asio::awaitable<smtp::Reply> rcpt_to(std::string address,
                                                 std::vector<std::string> params = {});
     boost::asio::awaitable<DataResult> data(std::string message, bool abandon_before_dot = false);
@@ -165,6 +171,7 @@ class SmtpClient {
     [[noreturn]] void fail(StepError::Kind kind, const std::string& step,
                            const std::string& reason);
     [[noreturn]] void fail_timeout(const std::string& step, const StepDeadline& d);
+    boost::asio::awaitable<EhloResult> impersonate(std::string domain);
     void require_open(const std::string& step) const;
     void log(Direction dir, std::string text);
     void log_write(const smtp::Action& a);
@@ -190,7 +197,8 @@ class SmtpClient {
     std::size_t rlen_ = 0;
     std::size_t peak_buffered_ = 0;
     bool failed_ = false;
-    bool raw_sasl_ = false;  // raw(): inside a hand-run AUTH exchange
+    bool raw_sasl_ = false;      // raw(): inside a hand-run AUTH exchange
+    bool xclient_sent_ = false;  // options.xclient: done once, after the first EHLO
     bool connected_ = false;
     std::optional<Endpoint> endpoint_;
     Clock::time_point connected_at_{};

@@ -100,7 +100,11 @@ TEST_F(LoaderTest, ExpandsEnvironmentVariables) {
 
 TEST_F(LoaderTest, VantagesFromOptionsOverrideTheSuite) {
     LoadOptions opts;
-    opts.vantages["outside"] = Vantage{"outside", VantageKind::bind, "127.0.0.9", {}};
+    Vantage outside;
+    outside.name = "outside";
+    outside.kind = VantageKind::bind;
+    outside.address = "127.0.0.9";
+    opts.vantages["outside"] = outside;
     auto r = load(kGood, opts);
     ASSERT_TRUE(r.suite);
     EXPECT_EQ(r.suite->vantages.at("outside").address, "127.0.0.9");
@@ -275,10 +279,10 @@ TEST_F(LoaderTest, CapabilitiesThatAssertNothing) {
 }
 
 TEST_F(LoaderTest, UnsupportedVantageKindSaysSo) {
-    EXPECT_THAT(only_error("suite: s\ntargets: { mx: { host: h } }\nvantages: { p: { socks5: "
-                           "\"127.0.0.1:1080\" } }\n"
+    EXPECT_THAT(only_error("suite: s\ntargets: { mx: { host: h } }\nvantages: { p: { ssh: "
+                           "probe@host } }\n"
                            "checks: [{id: b, banner: {}}]\n"),
-                HasSubstr("kind 'socks5' is not supported yet"));
+                HasSubstr("kind 'ssh' is not supported yet"));
 }
 
 TEST_F(LoaderTest, ReportsEveryErrorNotJustTheFirst) {

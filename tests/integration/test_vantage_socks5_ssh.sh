@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The socks5 vantage through `ssh -D`: a local sshd (Debian's openssh-server, own config,
+# host and user keys made by this test, loopback only) and the system's ssh client as the
+# SOCKS5 proxy; the banner check against Postfix's smtp-sink passes through the tunnel, with
+# the target name resolved on the far side. Needs root (sshd; it also needs /run/sshd).
+set -euo pipefail
+
+MAILSPEC=${MAILSPEC:?path of the mailspec binary}
+for tool in /usr/sbin/sshd ssh ssh-keygen smtp-sink python3; do
+    command -v "$tool" >/dev/null || { echo "$tool not installed"; exit 1; }
+done
+
+work=$(mktemp -d)
+chmod 700 "$work"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket, sys
+s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$1"
+}
+wait_listening() {  # address port
+    for _ in $(seq 100); do
+        if python3 -c 'import socket, sys
+socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()' "$1" "$2" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    echo "nothing listens on $1:$2"; exit 1
+}
+
+ssh_port=$(free_port 127.0.0.1)
+socks_port=$(free_port 127.0.0.1)
+sink_port=$(free_port 127.0.0.1)
+mkdir -p /run/sshd  # sshd's privilege separation directory (Debian creates it at boot)
+ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
+cp "$work/user_key.pub" "$work/authorized_keys"
+cat >"$work/sshd_config" <<CONF
+Port $ssh_port
+ListenAddress 127.0.0.1
+HostKey $work/host_key
+AuthorizedKeysFile $work/authorized_keys
+PidFile $work/sshd.pid
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowTcpForwarding yes
+AllowUsers $(id -un)
+CONF
+/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!)
+wait_listening 127.0.0.1 "$ssh_port"
+ssh -N -D "127.0.0.1:$socks_port" -p "$ssh_port" -i "$work/user_key" -o BatchMode=yes \
+    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+    -o ExitOnForwardFailure=yes "$(id -un)@127.0.0.1" 2>"$work/ssh.log" & pids+=($!)
+smtp-sink -u nobody "127.0.0.1:$sink_port" 10 & pids+=($!)
+wait_listening 127.0.0.1 "$sink_port"
+wait_listening 127.0.0.1 "$socks_port"
+
+cat >"$work/suite.yaml" <<YAML
+suite: socks5-ssh
+targets:
+  by-address: { host: 127.0.0.1, port: $sink_port }
+  by-name: { host: localhost, port: $sink_port }
+vantages:
+  tunnel: { socks5: "127.0.0.1:$socks_port" }
+defaults: { timeout: 10s, from: [tunnel] }
+checks:
+  - id: banner
+    target: by-address
+    banner: { code: 220 }
+  - id: banner-by-name
+    target: by-name
+    banner: { code: 220 }
+YAML
+
+status=0
+"$MAILSPEC" run "$work/suite.yaml" --json "$work/out.json" >"$work/console.txt" 2>&1 || status=$?
+cat "$work/console.txt"
+python3 - "$work/out.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+res = {r["check_id"]: r for r in doc["results"]}
+failures = 0
+for cid, what in [("banner", "an address target"), ("banner-by-name", "a name resolved by sshd's side")]:
+    r = res[cid]
+    ok = r["status"] == "pass" and any("via socks5 127.0.0.1:" in t["text"] for t in r["transcript"])
+    print(("ok   " if ok else "FAIL ") + f"banner through ssh -D to {what}" + ("" if ok else f": {r['status']} {r['message']}"))
+    failures += not ok
+sys.exit(1 if failures else 0)
+PY
+[ "$status" -eq 0 ] || { echo "FAIL: exit status $status"; cat "$work/sshd.log" "$work/ssh.log"; exit 1; }
