@@ -64,8 +64,15 @@ Suite make_suite(Gauge& g, int checks_per_target, std::vector<std::string> targe
                               "",       "",
                               max_conn, Millis(0),
                               {}};
-    s.vantages["a"] = Vantage{"a", VantageKind::local, "", {}};
-    s.vantages["b"] = Vantage{"b", VantageKind::bind, "127.0.0.2", {}};
+    auto vantage = [](std::string name, VantageKind kind, std::string address) {
+        Vantage v;
+        v.name = std::move(name);
+        v.kind = kind;
+        v.address = std::move(address);
+        return v;
+    };
+    s.vantages["a"] = vantage("a", VantageKind::local, "");
+    s.vantages["b"] = vantage("b", VantageKind::bind, "127.0.0.2");
     auto check = std::make_shared<FakeCheck>(g, mode);
     for (auto& t : targets)
         for (int i = 0; i < checks_per_target; ++i) {
