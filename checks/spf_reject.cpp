@@ -91,7 +91,8 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
     opts.server = dns;
     spf::Result eval;
     try {
-        eval = co_await evaluate(run.executor(), opts, req);
+        auto x = co_await evaluate(run.executor(), opts, req);
+        eval = std::move(x);
     } catch (const std::exception& e) {
         r.status = Status::error;
         r.message = std::string("SPF preflight: ") + e.what();
@@ -101,10 +102,10 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
     std::map<std::string, std::string> props;
     props["spf.result"] = std::string(spf::to_string(eval.code));
     props["spf.ip"] = addr;
-    props["eval.domain"] = eval.domain;
-    props["eval.record"] = eval.record;
-    props["eval.lookups"] = std::to_string(eval.lookups.size());
-    if (!eval.mechanism.empty()) props["eval.mechanism"] = eval.mechanism;
+    props["spf.domain"] = eval.domain;
+    props["spf.record"] = eval.record;
+    props["spf.lookups"] = std::to_string(eval.lookups.size());
+    if (!eval.mechanism.empty()) props["spf.mechanism"] = eval.mechanism;
     if (eval.code != spf::Code::fail) {
         r.status = Status::inconclusive;
         r.message =
