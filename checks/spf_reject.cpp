@@ -19,8 +19,8 @@ std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseConte
     if (!f.valid()) return nullptr;
     f.require("sender");
     f.require("rcpt");
-    if (auto s = f.str("sender")) c->probe.sender = *s;
-    if (auto s = f.str("rcpt")) c->probe.rcpt = *s;
+    if (auto s = f.str("sender")) c->probe.sender = bare_address(*s);
+    if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     c->probe.expect.refusal.codes = {"5xx"};
     c->probe.expect.refusal.enhanced = "5.7.x";
     if (auto n = f.take("expect"); n.IsDefined())
