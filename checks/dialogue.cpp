@@ -186,26 +186,37 @@ boost::asio::awaitable<void> DialogueCheck::run(CheckRun& run) const {
              ++i) {
             const auto& s = steps[i];
             smtp::Reply reply;
-            if (s.op == "ehlo")
-                reply = (co_await client->ehlo(s.arg)).reply;
-            else if (s.op == "helo")
-                reply = co_await client->helo(s.arg);
-            else if (s.op == "starttls")
-                reply = co_await client->starttls();
-            else if (s.op == "mail_from")
-                reply = co_await client->mail_from(s.arg);
-            else if (s.op == "rcpt_to")
-                reply = co_await client->rcpt_to(s.arg);
-            else if (s.op == "rset")
-                reply = co_await client->rset();
-            else if (s.op == "noop")
-                reply = co_await client->noop();
-            else if (s.op == "vrfy")
-                reply = co_await client->vrfy(s.arg);
-            else if (s.op == "raw")
-                reply = co_await client->raw(s.arg);
-            else if (s.op == "quit") {
-                reply = co_await client->quit();
+            // One named result per branch: g++ 12 mishandles co_await results used in place.
+            if (s.op == "ehlo") {
+                auto x = co_await client->ehlo(s.arg);
+                reply = std::move(x.reply);
+            } else if (s.op == "helo") {
+                auto x = co_await client->helo(s.arg);
+                reply = std::move(x);
+            } else if (s.op == "starttls") {
+                auto x = co_await client->starttls();
+                reply = std::move(x);
+            } else if (s.op == "mail_from") {
+                auto x = co_await client->mail_from(s.arg);
+                reply = std::move(x);
+            } else if (s.op == "rcpt_to") {
+                auto x = co_await client->rcpt_to(s.arg);
+                reply = std::move(x);
+            } else if (s.op == "rset") {
+                auto x = co_await client->rset();
+                reply = std::move(x);
+            } else if (s.op == "noop") {
+                auto x = co_await client->noop();
+                reply = std::move(x);
+            } else if (s.op == "vrfy") {
+                auto x = co_await client->vrfy(s.arg);
+                reply = std::move(x);
+            } else if (s.op == "raw") {
+                auto x = co_await client->raw(s.arg);
+                reply = std::move(x);
+            } else if (s.op == "quit") {
+                auto x = co_await client->quit();
+                reply = std::move(x);
                 quit_sent = true;
             } else if (s.op == "data") {
                 auto d = co_await client->data(dialogue_message(s));

@@ -25,6 +25,11 @@ std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const YAML::No
     return e;
 }
 
+std::string bare_address(std::string a) {
+    if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
+    return a;
+}
+
 namespace {
 
 std::string mail_cmd(const EnvelopeProbe& p) {

@@ -30,6 +30,9 @@ struct EnvelopeExpect {
 std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const YAML::Node& n,
                                                    std::string_view what);
 
+// "<a@b>" -> "a@b", "<>" -> "" (the null reverse-path): suites may write either form.
+std::string bare_address(std::string a);
+
 struct EnvelopeProbe {
     std::string sender;  // "" = the null reverse-path <>
     std::string rcpt;

@@ -63,7 +63,8 @@ boost::asio::awaitable<void> ErrorLimitCheck::run(CheckRun& run) const {
             auto t0 = Clock::now();
             smtp::Reply reply;
             try {
-                reply = co_await client->raw("XMAILSPEC-BAD " + std::to_string(n));
+                auto x = co_await client->raw("XMAILSPEC-BAD " + std::to_string(n));
+                reply = std::move(x);
             } catch (const transport::StepError& e) {
                 if (e.kind() == transport::StepError::Kind::timeout && want_slowdown) {
                     verdict(Status::pass,

@@ -4,14 +4,6 @@
 
 namespace mailspec {
 
-namespace {
-// "<>" and "" both mean the null reverse-path.
-std::string strip_brackets(std::string a) {
-    if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
-    return a;
-}
-}  // namespace
-
 std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<RecipientCheck>();
     const std::string what = "recipient of check '" + ctx.spec.id + "'";
@@ -19,8 +11,8 @@ std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContex
     if (!f.valid()) return nullptr;
     f.require("rcpt");
     f.require("expect");
-    if (auto s = f.str("rcpt")) c->probe.rcpt = strip_brackets(*s);
-    if (auto s = f.str("sender")) c->probe.sender = strip_brackets(*s);
+    if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
+    if (auto s = f.str("sender")) c->probe.sender = bare_address(*s);
     if (auto n = f.take("expect"); n.IsDefined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
     f.done();

@@ -12,8 +12,8 @@ std::shared_ptr<const Check> parse_sender(const YAML::Node& body, ParseContext& 
     f.require("sender");
     f.require("rcpt");
     f.require("expect");
-    if (auto s = f.str("sender")) c->probe.sender = *s;
-    if (auto s = f.str("rcpt")) c->probe.rcpt = *s;
+    if (auto s = f.str("sender")) c->probe.sender = bare_address(*s);
+    if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     if (auto n = f.take("expect"); n.IsDefined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
     f.done();

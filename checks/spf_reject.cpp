@@ -19,8 +19,8 @@ std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseConte
     if (!f.valid()) return nullptr;
     f.require("sender");
     f.require("rcpt");
-    if (auto s = f.str("sender")) c->probe.sender = *s;
-    if (auto s = f.str("rcpt")) c->probe.rcpt = *s;
+    if (auto s = f.str("sender")) c->probe.sender = bare_address(*s);
+    if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     c->probe.expect.refusal.codes = {"5xx"};
     c->probe.expect.refusal.enhanced = "5.7.x";
     if (auto n = f.take("expect"); n.IsDefined())
@@ -91,7 +91,8 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
     opts.server = dns;
     spf::Result eval;
     try {
-        eval = co_await evaluate(run.executor(), opts, req);
+        auto x = co_await evaluate(run.executor(), opts, req);
+        eval = std::move(x);
     } catch (const std::exception& e) {
         r.status = Status::error;
         r.message = std::string("SPF preflight: ") + e.what();
@@ -101,10 +102,10 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
     std::map<std::string, std::string> props;
     props["spf.result"] = std::string(spf::to_string(eval.code));
     props["spf.ip"] = addr;
-    props["eval.domain"] = eval.domain;
-    props["eval.record"] = eval.record;
-    props["eval.lookups"] = std::to_string(eval.lookups.size());
-    if (!eval.mechanism.empty()) props["eval.mechanism"] = eval.mechanism;
+    props["spf.domain"] = eval.domain;
+    props["spf.record"] = eval.record;
+    props["spf.lookups"] = std::to_string(eval.lookups.size());
+    if (!eval.mechanism.empty()) props["spf.mechanism"] = eval.mechanism;
     if (eval.code != spf::Code::fail) {
         r.status = Status::inconclusive;
         r.message =

@@ -40,7 +40,15 @@ boost::asio::awaitable<void> VrfyCheck::run(CheckRun& run) const {
             r = std::move(*bad);
         } else {
             co_await client->ehlo(run.spec().helo);
-            auto reply = expn ? co_await client->expn(address) : co_await client->vrfy(address);
+            // if/else, not ?: — g++ 12 destroys a co_await result in a conditional twice.
+            smtp::Reply reply;
+            if (expn) {
+                auto x = co_await client->expn(address);
+                reply = std::move(x);
+            } else {
+                auto x = co_await client->vrfy(address);
+                reply = std::move(x);
+            }
             auto v = judge_vrfy(command, reply.code, first_line(reply));
             r.status = v.status;
             r.message = v.message;
