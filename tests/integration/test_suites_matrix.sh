@@ -47,7 +47,33 @@ PY
     if [ "$(sink_count)" = "$before" ]; then ok; else bad "sink count moved from $before to $(sink_count)"; fi
 }
 
-EXPECTATIONS_GO_HERE
+# Measured against the lab and reviewed: on the open relay the five tricks that name a lab.test
+# address or sender stay refused (user unknown / SPF), which is the truth, not a false pass.
+expect correct
+expect open-relay \
+    mx-baseline:relay-denied-from-outside/plain=fail open-relay-audit:no-open-relay/plain=fail \
+    mx-baseline:relay-denied-from-outside/null-sender=fail open-relay-audit:no-open-relay/null-sender=fail \
+    mx-baseline:relay-denied-from-outside/ip-literal-sender=fail open-relay-audit:no-open-relay/ip-literal-sender=fail \
+    mx-baseline:relay-denied-from-outside/percent-ip=fail open-relay-audit:no-open-relay/percent-ip=fail \
+    mx-baseline:relay-denied-from-outside/quoted=fail open-relay-audit:no-open-relay/quoted=fail \
+    mx-baseline:relay-denied-from-outside/quoted-percent=fail open-relay-audit:no-open-relay/quoted-percent=fail \
+    mx-baseline:relay-denied-from-outside/double-at-ip=fail open-relay-audit:no-open-relay/double-at-ip=fail \
+    mx-baseline:relay-denied-from-outside/quoted-at-ip=fail open-relay-audit:no-open-relay/quoted-at-ip=fail \
+    mx-baseline:relay-denied-from-outside/source-route-ip=fail open-relay-audit:no-open-relay/source-route-ip=fail \
+    mx-baseline:relay-denied-from-outside/source-route-host=fail open-relay-audit:no-open-relay/source-route-host=fail \
+    mx-baseline:relay-denied-from-outside/bang-at-ip=fail open-relay-audit:no-open-relay/bang-at-ip=fail
+expect percent-hack-relay \
+    mx-baseline:relay-denied-from-outside/percent-host=fail open-relay-audit:no-open-relay/percent-host=fail
+expect no-starttls mx-baseline:ehlo-extensions=fail mx-baseline:starttls-certificate=fail
+expect plaintext-auth submission:no-auth-before-tls=fail
+expect weak-tls mx-baseline:starttls-certificate=fail submission:starttls-certificate=fail \
+    submission:smtps-certificate=fail
+# AUTH refuses to send the real password over TLS it cannot verify: error, not fail.
+expect expired-cert mx-baseline:starttls-certificate=fail submission:starttls-certificate=fail \
+    submission:smtps-certificate=fail submission:auth-required-before-mail=error submission:auth-works=error
+expect no-recipient-verification mx-baseline:unknown-recipient-rejected=fail
+expect no-spf mx-baseline:spf-fail-rejected=fail
+expect correct  # and back: the lab recovers from every break
 
 echo "matrix time: $(($(date +%s) - started)) s"
 lab_finish
