@@ -97,13 +97,17 @@ void read_vantages(SpecReader& r, const YAML::Node& n, std::map<std::string, Van
     }
 }
 
-void read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
+// Returns where `from` was written, for the unknown-vantage check that runs later.
+Location read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
+    Location from_at = r.locate(n);
     Fields f(r, n, "'defaults'");
-    if (!f.valid()) return;
+    if (!f.valid()) return from_at;
     if (auto t = f.duration("timeout")) d.timeout = *t;
     if (auto h = f.str("helo")) d.helo = *h;
+    if (f.has("from")) from_at = r.locate(f.take("from"));
     if (auto v = f.strings("from")) d.from = *v;
     f.done();
+    return from_at;
 }
 
 std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::size_t index,
@@ -178,10 +182,10 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
     return c;
 }
 
-void check_references(SpecReader& r, Suite& s) {
+void check_references(SpecReader& r, Suite& s, const Location& defaults_from_at) {
     auto known = [&](const std::string& v) { return s.vantages.count(v) || (v == kLocalVantage); };
     for (const auto& v : s.defaults.from)
-        if (!known(v)) r.error(Location{s.file, 0, 0}, "defaults: unknown vantage '" + v + "'");
+        if (!known(v)) r.error(defaults_from_at, "defaults: unknown vantage '" + v + "'");
     for (auto& c : s.checks) {
         if (c.from.empty()) c.from = s.defaults.from;
         if (c.from.empty()) c.from = {kLocalVantage};
@@ -234,7 +238,9 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
     if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, s.vantages);
     for (const auto& [name, v] : options.vantages)
         s.vantages[name] = v;
-    if (auto d = top.take("defaults"); d.IsDefined()) read_defaults(r, d, s.defaults);
+    Location defaults_from_at{path, 1, 1};
+    if (auto d = top.take("defaults"); d.IsDefined())
+        defaults_from_at = read_defaults(r, d, s.defaults);
 
     if (auto checks = top.take("checks"); checks.IsDefined()) {
         if (!checks.IsSequence() || checks.size() == 0) {
@@ -255,7 +261,7 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
         }
     }
     top.done();
-    check_references(r, s);
+    check_references(r, s, defaults_from_at);
     if (out.diagnostics.empty()) out.suite = std::move(s);
     return out;
 }
