@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "checks/check.hpp"
 #include "runner/yaml_file.hpp"
@@ -12,7 +11,18 @@ namespace mailspec {
 
 namespace {
 
-const std::regex kIdPattern("[A-Za-z0-9][A-Za-z0-9._-]*");
+// A plain loop, not std::regex: libstdc++ matches recursively per character, so a long id
+// would overflow the stack.
+constexpr std::size_t kMaxIdLength = 128;
+
+bool valid_id(const std::string& id) {
+    auto word = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
+    if (id.empty() || !word(id[0])) return false;
+    return std::all_of(id.begin(), id.end(),
+                       [&](char c) { return word(c) || c == '.' || c == '_' || c == '-'; });
+}
 
 bool is_ip_address(const std::string& s) {
     unsigned char buf[16];
@@ -114,7 +124,8 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
                                     const Suite& suite) {
     Location at = r.locate(n);
     std::string label = "check #" + std::to_string(index + 1);
-    if (n.IsMap() && n["id"] && n["id"].IsScalar()) label = "check '" + n["id"].Scalar() + "'";
+    if (n.IsMap() && n["id"] && n["id"].IsScalar() && n["id"].Scalar().size() <= kMaxIdLength)
+        label = "check '" + n["id"].Scalar() + "'";
     Fields f(r, n, label);
     if (!f.valid()) return std::nullopt;
     std::size_t errors_before = r.error_count();
@@ -124,7 +135,10 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
     f.require("id");
     if (auto id = f.str("id")) {
         c.id = *id;
-        if (!std::regex_match(c.id, kIdPattern))
+        if (c.id.size() > kMaxIdLength)
+            r.error(f.take("id"),
+                    "check id is longer than " + std::to_string(kMaxIdLength) + " characters");
+        else if (!valid_id(c.id))
             r.error(f.take("id"), label + ": id may hold only letters, digits, '.', '_' and '-'");
     }
     if (auto t = f.str("target")) {

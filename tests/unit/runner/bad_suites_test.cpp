@@ -126,6 +126,17 @@ TEST(BadSuitesCorpus, HasAtLeastFortyFilesEachWithAnExpectation) {
     }
 }
 
+// Too big to commit: an id of 300 000 characters once overflowed the stack in std::regex.
+TEST(BadSuitesCorpus, VeryLongCheckIdIsRefused) {
+    auto dir = fs::temp_directory_path() / ("mailspec-long-id-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    auto file = dir / "long-id.yaml";
+    std::ofstream(file) << "suite: s\ntargets:\n  mx: { host: 127.0.0.1 }\nchecks:\n  - id: "
+                        << std::string(300000, 'a') << "\n    banner: { code: 220 }\n";
+    expect_refused(file, {"5:9", "check id is longer than 128 characters"});
+    fs::remove_all(dir);
+}
+
 // Generated here rather than committed: 4 MiB of valid YAML comments plus a real suite.
 TEST(BadSuitesCorpus, OversizedFileIsRefusedBeforeParsing) {
     auto dir = fs::temp_directory_path() / ("mailspec-bad-suites-" + std::to_string(getpid()));
