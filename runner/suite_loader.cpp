@@ -244,6 +244,11 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
             Fields dup_check(r, t, "'targets'");
             for (auto it = t.begin(); it != t.end(); ++it) {
                 dup_check.take(it->first.Scalar());
+                if (it->second.IsNull()) {  // yaml-cpp marks an empty value at the next line
+                    r.error(it->first,
+                            "target '" + it->first.Scalar() + "' is empty: give at least its host");
+                    continue;
+                }
                 if (auto target = read_target(r, it->first.Scalar(), it->second))
                     s.targets[target->name] = *target;
             }
