@@ -1,8 +1,35 @@
 #include "checks/expectation.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+
 namespace mailspec {
 
 namespace {
+
+// libstdc++ compiles and runs std::regex recursively: a pattern nested thousands of groups
+// deep overflows the stack at load time. Suites need nothing like it, so refuse it early.
+constexpr std::size_t kMaxPatternLength = 1024;
+constexpr int kMaxPatternNesting = 32;
+
+std::optional<std::string> pattern_too_complex(std::string_view p) {
+    if (p.size() > kMaxPatternLength)
+        return "longer than " + std::to_string(kMaxPatternLength) + " characters";
+    int depth = 0, deepest = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        if (p[i] == '\\') {
+            ++i;  // an escaped character is never a group
+        } else if (p[i] == '(') {
+            deepest = std::max(deepest, ++depth);
+        } else if (p[i] == ')') {
+            depth = std::max(0, depth - 1);
+        }
+    }
+    if (deepest > kMaxPatternNesting)
+        return "nested more than " + std::to_string(kMaxPatternNesting) + " groups deep";
+    return std::nullopt;
+}
 
 bool valid_code_pattern(std::string_view p) {
     if (p.size() != 3 || p[0] < '2' || p[0] > '5') return false;
@@ -119,6 +146,10 @@ std::optional<ReplyExpectation> read_reply_fields(Fields& f) {
         }
     }
     if (auto m = f.str("matches")) {
+        if (auto why = pattern_too_complex(*m)) {
+            r.error(f.take("matches"), f.what() + ": matches is too complex (" + *why + ")");
+            return std::nullopt;
+        }
         try {
             e.matches.emplace(*m, std::regex::ECMAScript | std::regex::icase);
             e.pattern = *m;

@@ -1,6 +1,7 @@
 #include "checks/spec_reader.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -217,9 +218,17 @@ std::optional<Millis> Fields::duration(std::string_view key) {
     auto s = r_.scalar(n, "'" + std::string(key) + "'");
     if (!s) return std::nullopt;
     auto d = parse_duration(*s);
-    if (!d)
+    if (!d) {
         r_.error(n, "'" + std::string(key) +
                         "' must be a duration with a unit (500ms, 10s, 2m), not '" + *s + "'");
+        return std::nullopt;
+    }
+    // Timers add durations to the clock in nanoseconds: centuries would overflow. No check or
+    // pause needs more than a day.
+    if (*d > std::chrono::hours(24)) {
+        r_.error(n, "'" + std::string(key) + "' must be at most 24h, not '" + *s + "'");
+        return std::nullopt;
+    }
     return d;
 }
 

@@ -33,6 +33,8 @@ std::optional<Millis> parse_duration(std::string_view text) {
             scale = 3'600'000;
         else
             return std::nullopt;  // no unit, or an unknown one
+        // Each part is at most max/10; many parts could still overflow the sum.
+        if (total > std::numeric_limits<std::int64_t>::max() - n * scale) return std::nullopt;
         total += n * scale;
     }
     return Millis{total};

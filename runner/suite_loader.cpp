@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "checks/check.hpp"
 #include "runner/yaml_file.hpp"
@@ -12,7 +11,18 @@ namespace mailspec {
 
 namespace {
 
-const std::regex kIdPattern("[A-Za-z0-9][A-Za-z0-9._-]*");
+// A plain loop, not std::regex: libstdc++ matches recursively per character, so a long id
+// would overflow the stack.
+constexpr std::size_t kMaxIdLength = 128;
+
+bool valid_id(const std::string& id) {
+    auto word = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
+    if (id.empty() || !word(id[0])) return false;
+    return std::all_of(id.begin(), id.end(),
+                       [&](char c) { return word(c) || c == '.' || c == '_' || c == '-'; });
+}
 
 bool is_ip_address(const std::string& s) {
     unsigned char buf[16];
@@ -235,20 +245,25 @@ void read_vantages(SpecReader& r, const YAML::Node& n, std::map<std::string, Van
     }
 }
 
-void read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
+// Returns where `from` was written, for the unknown-vantage check that runs later.
+Location read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
+    Location from_at = r.locate(n);
     Fields f(r, n, "'defaults'");
-    if (!f.valid()) return;
+    if (!f.valid()) return from_at;
     if (auto t = f.duration("timeout")) d.timeout = *t;
     if (auto h = f.str("helo")) d.helo = *h;
+    if (f.has("from")) from_at = r.locate(f.take("from"));
     if (auto v = f.strings("from")) d.from = *v;
     f.done();
+    return from_at;
 }
 
 std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::size_t index,
                                     const Suite& suite) {
     Location at = r.locate(n);
     std::string label = "check #" + std::to_string(index + 1);
-    if (n.IsMap() && n["id"] && n["id"].IsScalar()) label = "check '" + n["id"].Scalar() + "'";
+    if (n.IsMap() && n["id"] && n["id"].IsScalar() && n["id"].Scalar().size() <= kMaxIdLength)
+        label = "check '" + n["id"].Scalar() + "'";
     Fields f(r, n, label);
     if (!f.valid()) return std::nullopt;
     std::size_t errors_before = r.error_count();
@@ -258,7 +273,10 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
     f.require("id");
     if (auto id = f.str("id")) {
         c.id = *id;
-        if (!std::regex_match(c.id, kIdPattern))
+        if (c.id.size() > kMaxIdLength)
+            r.error(f.take("id"),
+                    "check id is longer than " + std::to_string(kMaxIdLength) + " characters");
+        else if (!valid_id(c.id))
             r.error(f.take("id"), label + ": id may hold only letters, digits, '.', '_' and '-'");
     }
     if (auto t = f.str("target")) {
@@ -316,10 +334,10 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
     return c;
 }
 
-void check_references(SpecReader& r, Suite& s) {
+void check_references(SpecReader& r, Suite& s, const Location& defaults_from_at) {
     auto known = [&](const std::string& v) { return s.vantages.count(v) || (v == kLocalVantage); };
     for (const auto& v : s.defaults.from)
-        if (!known(v)) r.error(Location{s.file, 0, 0}, "defaults: unknown vantage '" + v + "'");
+        if (!known(v)) r.error(defaults_from_at, "defaults: unknown vantage '" + v + "'");
     for (auto& c : s.checks) {
         if (c.from.empty()) c.from = s.defaults.from;
         if (c.from.empty()) c.from = {kLocalVantage};
@@ -364,6 +382,11 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
             Fields dup_check(r, t, "'targets'");
             for (auto it = t.begin(); it != t.end(); ++it) {
                 dup_check.take(it->first.Scalar());
+                if (it->second.IsNull()) {  // yaml-cpp marks an empty value at the next line
+                    r.error(it->first,
+                            "target '" + it->first.Scalar() + "' is empty: give at least its host");
+                    continue;
+                }
                 if (auto target = read_target(r, it->first.Scalar(), it->second))
                     s.targets[target->name] = *target;
             }
@@ -373,7 +396,9 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
     for (const auto& [name, v] : options.vantages)
         s.vantages[name] = v;
     resolve_xclient(r, s.vantages);
-    if (auto d = top.take("defaults"); d.IsDefined()) read_defaults(r, d, s.defaults);
+    Location defaults_from_at{path, 1, 1};
+    if (auto d = top.take("defaults"); d.IsDefined())
+        defaults_from_at = read_defaults(r, d, s.defaults);
 
     if (auto checks = top.take("checks"); checks.IsDefined()) {
         if (!checks.IsSequence() || checks.size() == 0) {
@@ -394,7 +419,7 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
         }
     }
     top.done();
-    check_references(r, s);
+    check_references(r, s, defaults_from_at);
     if (out.diagnostics.empty()) out.suite = std::move(s);
     return out;
 }

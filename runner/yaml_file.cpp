@@ -1,7 +1,11 @@
 #include "runner/yaml_file.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
+#include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace mailspec {
 
@@ -21,11 +25,52 @@ std::string explain_syntax_error(const std::string& text, const YAML::ParserExce
     return "YAML syntax error: " + msg;
 }
 
+// Offset of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and
+// code points above U+10FFFF included), or npos. Reports carry suite text into XML and JSON,
+// which must be valid UTF-8.
+std::size_t first_invalid_utf8(const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto b = static_cast<unsigned char>(text[i]);
+        std::size_t len = b < 0x80           ? 1
+                          : (b >> 5) == 0x6  ? 2
+                          : (b >> 4) == 0xE  ? 3
+                          : (b >> 3) == 0x1E ? 4
+                                             : 0;
+        if (len == 0 || i + len > text.size()) return i;
+        std::uint32_t cp = len == 1 ? b : b & (0x7F >> len);
+        for (std::size_t k = 1; k < len; ++k) {
+            auto c = static_cast<unsigned char>(text[i + k]);
+            if ((c >> 6) != 0x2) return i;
+            cp = (cp << 6) | (c & 0x3F);
+        }
+        static const std::uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
+// 1-based line and column of a byte offset.
+Location locate_offset(const std::string& path, const std::string& text, std::size_t offset) {
+    Location at{path, 1, 1};
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++at.line;
+            at.column = 1;
+        } else {
+            ++at.column;
+        }
+    }
+    return at;
+}
+
 }  // namespace
 
 std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
                                          std::size_t max_bytes) {
-    Location whole{path, 0, 0};
+    // Problems with the whole file point at its start, so every message reads FILE:LINE:COL.
+    Location whole{path, 1, 1};
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         r.error(whole, "cannot open file");
@@ -40,20 +85,36 @@ std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
                            " KiB; a suite this big is almost certainly not a suite");
         return std::nullopt;
     }
-    if (text.find('\0') != std::string::npos) {
-        r.error(whole, "file contains NUL bytes: not a YAML text file");
+    if (auto nul = text.find('\0'); nul != std::string::npos) {
+        r.error(locate_offset(path, text, nul), "file contains NUL bytes: not a YAML text file");
+        return std::nullopt;
+    }
+    if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
+        r.error(locate_offset(path, text, bad), "file is not valid UTF-8 text");
         return std::nullopt;
     }
     try {
-        YAML::Node root = YAML::Load(text);
-        if (!root.IsDefined() || root.IsNull()) {
+        std::vector<YAML::Node> docs = YAML::LoadAll(text);
+        if (docs.size() > 1) {
+            // A second document would be silently ignored: say so instead.
+            r.error(r.locate(docs[1]),
+                    "file holds more than one YAML document ('---'); a suite "
+                    "file holds exactly one suite");
+            return std::nullopt;
+        }
+        if (docs.empty() || !docs[0].IsDefined() || docs[0].IsNull()) {
             r.error(whole, "file is empty: a suite needs at least 'suite', 'targets' and 'checks'");
             return std::nullopt;
         }
-        return root;
+        return docs[0];
+    } catch (const YAML::DeepRecursion& e) {
+        Location at{path, e.mark.line >= 0 ? e.mark.line + 1 : 1,
+                    e.mark.column >= 0 ? e.mark.column + 1 : 1};
+        r.error(at, "YAML nesting is too deep (more than " + std::to_string(e.depth()) +
+                        " levels): not a suite");
     } catch (const YAML::ParserException& e) {
-        Location at{path, e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                    e.mark.column >= 0 ? e.mark.column + 1 : 0};
+        Location at{path, e.mark.line >= 0 ? e.mark.line + 1 : 1,
+                    e.mark.column >= 0 ? e.mark.column + 1 : 1};
         r.error(at, explain_syntax_error(text, e));
     } catch (const YAML::Exception& e) {
         r.error(whole, std::string("YAML error: ") + e.what());
