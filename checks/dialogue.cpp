@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "checks/expectation.hpp"
 #include "checks/kinds.hpp"
 #include "checks/smtp_support.hpp"
 
@@ -82,7 +83,8 @@ std::string dialogue_message(const DialogueStep& s) {
 std::string queue_id_of(const std::string& reply_text) {
     static const std::regex re(R"(queued as ([A-Za-z0-9._-]+))", std::regex::icase);
     std::smatch m;
-    return std::regex_search(reply_text, m, re) ? m[1].str() : std::string();
+    const std::string head = reply_text.substr(0, kKeptForMatching);  // bounded regex recursion
+    return std::regex_search(head, m, re) ? m[1].str() : std::string();
 }
 
 std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext& ctx) {

@@ -108,6 +108,9 @@ bool ReplyExpectation::match(int code, std::string_view enhanced_code,
         if (!any) return false;
     }
     if (!enhanced.empty() && !enhanced_matches(enhanced, enhanced_code)) return false;
+    // libstdc++'s regex recurses per character: a hostile multi-kilobyte reply could exhaust the
+    // stack. Only the first kKeptForMatching octets of a reply are searched.
+    if (text.size() > kKeptForMatching) text = text.substr(0, kKeptForMatching);
     if (matches && !std::regex_search(text.begin(), text.end(), *matches)) return false;
     return true;
 }

@@ -14,6 +14,9 @@
 
 namespace mailspec {
 
+// How much of a reply's text `matches` searches (see expectation.cpp).
+inline constexpr std::size_t kKeptForMatching = 2048;
+
 struct ReplyExpectation {
     std::vector<std::string> codes;  // "550" or "5xx"; any may match; empty = any code
     std::string enhanced;            // "5.7.1" or "5.7.x"; empty = not checked

@@ -100,3 +100,19 @@ TEST(Fields, SecretFromFileIsRelativeToTheSuite) {
 
 }  // namespace
 }  // namespace mailspec
+
+namespace mailspec {
+namespace {
+
+TEST(ReplyExpectation, AHugeHostileReplyCannotExhaustTheStack) {
+    ReplyExpectation e;
+    e.matches.emplace("(a|b)*c", std::regex::icase);
+    e.pattern = "(a|b)*c";
+    std::string reply(1 << 20, 'a');  // 1 MiB: unbounded, libstdc++'s regex would recurse per octet
+    EXPECT_FALSE(e.match(250, "", reply));
+    reply[100] = 'c';
+    EXPECT_TRUE(e.match(250, "", reply));  // within the searched head
+}
+
+}  // namespace
+}  // namespace mailspec
