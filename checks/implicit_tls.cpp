@@ -62,15 +62,8 @@ boost::asio::awaitable<void> ImplicitTlsCheck::run(CheckRun& run) const {
         }
         co_await quit_quietly(*client);
     } catch (const transport::StepError& e) {
-        if (!(handshaking && handshake_refused(e))) {
-            run.emit(step_error(run, *client, e));
-            co_return;
-        }
-        r.status = Status::fail;
-        r.actual = e.what();
-        r.message = "TLS handshake at connect failed: " + e.reason();
-        attach_evidence(*client, r);
-        run.emit(std::move(r));
+        run.emit(handshake_outcome(run, *client, e, handshaking, std::move(r),
+                                   "TLS handshake at connect failed: "));
         co_return;
     }
     attach_evidence(*client, r);

@@ -104,16 +104,8 @@ boost::asio::awaitable<void> StartTlsCheck::run(CheckRun& run) const {
         }
         co_await quit_quietly(*client);
     } catch (const transport::StepError& e) {
-        if (!(handshaking && handshake_refused(e))) {
-            run.emit(step_error(run, *client, e));
-            co_return;
-        }
-        // The server offered STARTTLS, said 220, and then the handshake failed.
-        r.status = Status::fail;
-        r.actual = e.what();
-        r.message = "STARTTLS handshake failed: " + e.reason();
-        attach_evidence(*client, r);
-        run.emit(std::move(r));
+        run.emit(handshake_outcome(run, *client, e, handshaking, std::move(r),
+                                   "STARTTLS handshake failed: "));
         co_return;
     }
     attach_evidence(*client, r);

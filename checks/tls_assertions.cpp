@@ -181,4 +181,15 @@ void conclude(Result& r, const std::vector<std::string>& problems,
     r.actual = join_items(facts, ", ");
 }
 
+Result handshake_outcome(const CheckRun& run, transport::SmtpClient& client,
+                         const transport::StepError& e, bool handshaking, Result r,
+                         const std::string& what) {
+    if (!(handshaking && handshake_refused(e))) return step_error(run, client, e);
+    r.status = Status::fail;
+    r.actual = e.what();
+    r.message = what + e.reason();
+    attach_evidence(client, r);
+    return r;
+}
+
 }  // namespace mailspec

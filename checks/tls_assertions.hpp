@@ -54,6 +54,12 @@ void append_probe_evidence(transport::SmtpClient& client, Result& r);
 
 std::string join_items(const std::vector<std::string>& items, const char* sep);
 
+// A step that failed: when it was the handshake under test and the server refused it, the check
+// fails ("<what><reason>"); any other failure is an error of the step.
+Result handshake_outcome(const CheckRun& run, transport::SmtpClient& client,
+                         const transport::StepError& e, bool handshaking, Result r,
+                         const std::string& what);
+
 // The verdict of a TLS check: any problem fails it, else any error makes it an error, else it
 // passes with the facts ("TLSv1.3 TLS_AES_256_GCM_SHA384, certificate ..."), after `label`.
 void conclude(Result& r, const std::vector<std::string>& problems,
