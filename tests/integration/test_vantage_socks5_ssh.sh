@@ -6,31 +6,9 @@
 set -euo pipefail
 
 MAILSPEC=${MAILSPEC:?path of the mailspec binary}
-for tool in /usr/sbin/sshd ssh ssh-keygen smtp-sink python3; do
-    command -v "$tool" >/dev/null || { echo "$tool not installed"; exit 1; }
-done
-
-work=$(mktemp -d)
-chmod 700 "$work"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket, sys
-s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$1"
-}
-wait_listening() {  # address port
-    for _ in $(seq 100); do
-        if python3 -c 'import socket, sys
-socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()' "$1" "$2" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "nothing listens on $1:$2"; exit 1
-}
+# shellcheck source=lib/servers.sh
+. "$(dirname "$0")/lib/servers.sh"
+servers_setup /usr/sbin/sshd ssh ssh-keygen smtp-sink
 
 ssh_port=$(free_port 127.0.0.1)
 socks_port=$(free_port 127.0.0.1)
