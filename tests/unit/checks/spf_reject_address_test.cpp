@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "checks/check.hpp"
 #include "checks/check_run.hpp"
 #include "runner/suite_loader.hpp"
 #include "tests/unit/support/fake_smtp_server.hpp"
