@@ -3,6 +3,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdio>
 
 #include "checks/envelope.hpp"
 #include "checks/kinds.hpp"
@@ -44,18 +46,31 @@ std::shared_ptr<const Check> parse_early_talker(const YAML::Node& body, ParseCon
 }
 
 std::pair<Status, std::string> judge_early_talker(const EarlyTalkerSeen& s) {
-    if (s.greeting_before_send)
-        return {Status::inconclusive, "the greeting was complete before the early line went out (" +
-                                          s.greeting_line +
-                                          "), so nothing was tested: lower `pause`"};
     if (s.closed_before_greeting)
         return {Status::pass, "early talker dropped before the greeting: " + s.close_reason};
     const int g = s.greeting_code / 100;
+    if (s.greeting_before_send && g != 2)
+        return {Status::inconclusive, "the greeting (" + s.greeting_line +
+                                          ") came before the early line: it turns away every "
+                                          "client, which says nothing about early talkers"};
     if (g == 5) return {Status::pass, "early talker rejected: " + s.greeting_line};
     if (g == 4)
         return {Status::inconclusive,
                 "temporary greeting " + s.greeting_line + ": says nothing about early talkers"};
     if (g != 2) return {Status::error, "greeting is not an SMTP greeting: " + s.greeting_line};
+    if (s.greeting_before_send && s.paused)
+        return {Status::inconclusive, "the greeting was complete before the early line went out " +
+                                          s.waited + " after connecting (" + s.greeting_line +
+                                          "), so nothing was tested: lower `pause`"};
+    if (s.greeting_before_send)
+        return {Status::fail,
+                "the complete greeting (" + s.greeting_line +
+                    ") was already there when the client spoke, " + s.waited +
+                    " after connecting: the server does not hold its greeting "
+                    "back, so it cannot catch early talkers (" +
+                    (s.answer_line.empty() ? "no answer to the line"
+                                           : "the line was answered " + s.answer_line) +
+                    ")"};
     if (s.closed_after_greeting)
         return {Status::pass, "greeted (" + s.greeting_line +
                                   "), then dropped the early talker: " + s.close_reason};
@@ -92,6 +107,13 @@ int code_of(const std::string& raw) {
     return code;
 }
 
+std::string micros(std::chrono::steady_clock::duration d) {
+    char buf[32];
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+    std::snprintf(buf, sizeof buf, "%.3fms", static_cast<double>(us) / 1000.0);
+    return buf;
+}
+
 std::size_t wire_size(const smtp::Reply& r) {
     std::size_t n = 0;
     for (const auto& l : r.raw)
@@ -115,6 +137,7 @@ boost::asio::awaitable<void> EarlyTalkerCheck::run(CheckRun& run) const {
     EarlyTalkerSeen seen;
     try {
         co_await client->connect(endpoint_of(run.target()));
+        const auto connected = std::chrono::steady_clock::now();
         if (pause.count() > 0) {
             boost::asio::steady_timer timer(run.executor(), pause);
             boost::system::error_code ec;
@@ -123,6 +146,8 @@ boost::asio::awaitable<void> EarlyTalkerCheck::run(CheckRun& run) const {
         // What the server had sent before we spoke: a complete greeting there means the line
         // was not early at all.
         const std::size_t before = client->pending_input();
+        seen.paused = pause.count() > 0;
+        seen.waited = micros(std::chrono::steady_clock::now() - connected);
         client->note("early line after " + format_duration(pause) + ", " + std::to_string(before) +
                      " octets from the server waiting");
         co_await client->send_bytes(line + "\r\n", "early line");
@@ -141,8 +166,7 @@ boost::asio::awaitable<void> EarlyTalkerCheck::run(CheckRun& run) const {
             seen.greeting_before_send = before >= wire_size(greeting);
             r.properties["early_talker.greeting"] = seen.greeting_line;
         }
-        if (!seen.closed_before_greeting && !seen.greeting_before_send &&
-            seen.greeting_code / 100 == 2) {
+        if (!seen.closed_before_greeting && seen.greeting_code / 100 == 2) {
             try {
                 smtp::Greeting answer_op;  // reads one reply: the answer to the early line
                 co_await client->run(answer_op);

@@ -10,9 +10,11 @@
 // 5.5.1 Protocol error"), or the early line is answered 5xx. Carried on (fail): a 2xx
 // greeting and a 2xx/3xx answer to the early line; with `rcpt`, the check first goes on with
 // MAIL FROM/RCPT TO (postscreen_greet_action = enforce refuses only at RCPT: 550 5.5.1) and
-// fails only if RCPT is accepted. 4xx anywhere proves nothing: inconclusive. Never DATA. If the
-// whole greeting had already arrived before the line went out, nothing was tested: inconclusive. No
-// greeting within the timeout: error.
+// fails only if RCPT is accepted. 4xx anywhere proves nothing: inconclusive. Never DATA.
+// A complete greeting already waiting when the line goes out: with pause 0 the server does not
+// hold its greeting back at all, and no pregreet test works without that wait (postscreen,
+// greet_pause and Exim all delay the greeting), so that is a fail saying so; after a `pause`
+// it is inconclusive (the pause was longer than the server's wait). No greeting: error.
 
 #include <chrono>
 #include <string>
@@ -39,6 +41,8 @@ struct EarlyTalkerSeen {
     int greeting_code = 0;      // code of the greeting's LAST line (postscreen: 220- then 521)
     std::string greeting_line;  // that line as received
     bool greeting_before_send = false;  // the complete greeting had arrived before the line
+    bool paused = false;                // the check waited `pause` before talking
+    std::string waited;                 // time from TCP connect to sending, "0.042ms"
     bool closed_after_greeting = false;
     int answer_code = 0;  // reply to the early line; 0 = none
     std::string answer_line;

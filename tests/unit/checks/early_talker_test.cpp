@@ -93,12 +93,27 @@ TEST(EarlyTalkerJudge, EnvelopeDecidesWhenTheEarlyLineWasAnswered) {
     EXPECT_EQ(judge_early_talker(accepted).first, Status::fail);
 }
 
-TEST(EarlyTalkerJudge, GreetingBeforeTheLineIsInconclusive) {
+TEST(EarlyTalkerJudge, GreetingBeforeTheLineAfterAPauseIsInconclusive) {
     auto s = greeted_normally();
     s.greeting_before_send = true;
+    s.paused = true;
     auto [st, msg] = judge_early_talker(s);
     EXPECT_EQ(st, Status::inconclusive);
     EXPECT_THAT(msg, HasSubstr("nothing was tested"));
+}
+
+TEST(EarlyTalkerJudge, GreetingBeforeTheLineWithoutPauseFails) {
+    auto s = greeted_normally();
+    s.greeting_before_send = true;
+    s.waited = "0.050ms";
+    auto [st, msg] = judge_early_talker(s);
+    EXPECT_EQ(st, Status::fail);
+    EXPECT_THAT(msg, HasSubstr("does not hold its greeting back"));
+    EXPECT_THAT(msg, HasSubstr("0.050ms"));
+    EXPECT_THAT(msg, HasSubstr("250 mx.test"));
+    s.greeting_code = 554;
+    s.greeting_line = "554 go away";
+    EXPECT_EQ(judge_early_talker(s).first, Status::inconclusive);
 }
 
 // Parsing ---------------------------------------------------------------------------------------
@@ -255,6 +270,21 @@ TEST_F(EarlyTalkerRun, GreetingThatCameFirstIsInconclusive) {
         "{ pause: 300ms }");
     EXPECT_EQ(r.status, Status::inconclusive) << r.message;
     EXPECT_THAT(r.message, HasSubstr("lower `pause`"));
+}
+
+// Whether the instant greeting arrives before or after the line, the verdict is fail.
+TEST_F(EarlyTalkerRun, InstantGreeterFails) {
+    auto r = run(
+        [](ServerConn& c) -> asio::awaitable<void> {
+            co_await c.send("220 fake.test ESMTP\r\n");
+            co_await c.read_line();
+            co_await c.send("250 fake.test\r\n");
+            co_await c.read_line();
+            co_await c.send("221 Bye\r\n");
+        },
+        "rejected");
+    EXPECT_EQ(r.status, Status::fail) << r.message;
+    EXPECT_THAT(r.message, HasSubstr("250 fake.test"));
 }
 
 TEST_F(EarlyTalkerRun, NoGreetingAtAllIsAnError) {
