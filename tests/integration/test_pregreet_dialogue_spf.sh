@@ -122,7 +122,7 @@ def prop(r, key, value):
     print(f"  check: {key} = {value!r} ... " + ("ok" if got == value else f"FAILED: got {got!r}"))
     if got != value: fails += 1
 r = want("early-screened", "pass", "early talker")
-want("early-stock", "fail", "220 mail.lab.test", "not rejected")
+want("early-stock", "fail", "220 mail.lab.test", "early talkers")
 want("polite-screened", "pass")
 want("auth-dialogue", "pass")
 want("auth-dialogue-wrong", "fail", "535")
