@@ -60,13 +60,14 @@ std::pair<Status, std::string> judge_early_talker(const EarlyTalkerSeen& s) {
     if (g != 2) return {Status::error, "greeting is not an SMTP greeting: " + s.greeting_line};
     if (s.greeting_before_send && s.paused)
         return {Status::inconclusive, "the greeting was complete before the early line went out " +
-                                          s.waited + " after connecting (" + s.greeting_line +
+                                          s.waited + " after the connect began (" +
+                                          s.greeting_line +
                                           "), so nothing was tested: lower `pause`"};
     if (s.greeting_before_send)
         return {Status::fail,
                 "the complete greeting (" + s.greeting_line +
                     ") was already there when the client spoke, " + s.waited +
-                    " after connecting: the server does not hold its greeting "
+                    " after it began to connect: the server does not hold its greeting "
                     "back, so it cannot catch early talkers (" +
                     (s.answer_line.empty() ? "no answer to the line"
                                            : "the line was answered " + s.answer_line) +
@@ -136,8 +137,8 @@ boost::asio::awaitable<void> EarlyTalkerCheck::run(CheckRun& run) const {
     r.expected = expected;
     EarlyTalkerSeen seen;
     try {
+        const auto started = std::chrono::steady_clock::now();
         co_await client->connect(endpoint_of(run.target()));
-        const auto connected = std::chrono::steady_clock::now();
         if (pause.count() > 0) {
             boost::asio::steady_timer timer(run.executor(), pause);
             boost::system::error_code ec;
@@ -147,7 +148,7 @@ boost::asio::awaitable<void> EarlyTalkerCheck::run(CheckRun& run) const {
         // was not early at all.
         const std::size_t before = client->pending_input();
         seen.paused = pause.count() > 0;
-        seen.waited = micros(std::chrono::steady_clock::now() - connected);
+        seen.waited = micros(std::chrono::steady_clock::now() - started);
         client->note("early line after " + format_duration(pause) + ", " + std::to_string(before) +
                      " octets from the server waiting");
         co_await client->send_bytes(line + "\r\n", "early line");

@@ -42,7 +42,7 @@ struct EarlyTalkerSeen {
     std::string greeting_line;  // that line as received
     bool greeting_before_send = false;  // the complete greeting had arrived before the line
     bool paused = false;                // the check waited `pause` before talking
-    std::string waited;                 // time from TCP connect to sending, "0.042ms"
+    std::string waited;                 // from the start of the connect to sending, "0.042ms"
     bool closed_after_greeting = false;
     int answer_code = 0;  // reply to the early line; 0 = none
     std::string answer_line;
