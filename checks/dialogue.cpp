@@ -55,6 +55,7 @@ void read_data(Fields& f, DialogueStep& s, const std::string& what) {
         }
     }
     if (auto b = d.str("body")) s.body = *b;
+    if (auto c = d.boolean("complete")) s.complete = *c;
     d.done();
 }
 
@@ -178,6 +179,19 @@ std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext
         f.done();
         c->steps.push_back(std::move(s));
     }
+    // No message is ever delivered unless the suite says so (complete: true); an abandoned
+    // DATA closes the connection, so only quit may follow it (and is then skipped).
+    for (std::size_t i = 0; i + 1 < c->steps.size(); ++i)
+        if (c->steps[i].op == "data" && !c->steps[i].complete)
+            for (std::size_t j = i + 1; j < c->steps.size(); ++j)
+                if (c->steps[j].op != "quit") {
+                    ctx.reader.error(body[j], what + " step " + std::to_string(j + 1) +
+                                                  ": cannot run after step " +
+                                                  std::to_string(i + 1) +
+                                                  " (data without complete: true closes the "
+                                                  "connection before the final dot)");
+                    break;
+                }
     return c;
 }
 
@@ -296,12 +310,17 @@ boost::asio::awaitable<void> DialogueCheck::run(CheckRun& run) const {
                 auto x = co_await client->raw(s.arg);
                 reply = std::move(x);
             } else if (s.op == "quit") {
+                if (!client->is_open()) continue;  // after an abandoned DATA
                 auto x = co_await client->quit();
                 reply = std::move(x);
                 quit_sent = true;
             } else if (s.op == "data") {
-                auto d = co_await client->data(dialogue_message(s));
+                auto d = co_await client->data(dialogue_message(s), !s.complete);
                 reply = d.final_reply.value_or(d.data_reply);
+                if (d.abandoned) {
+                    client->note("message abandoned before the final dot (no complete: true)");
+                    quit_sent = true;  // the connection is closed: nothing may follow
+                }
                 if (d.final_reply)
                     if (auto q = queue_id_of(d.final_reply->text()); !q.empty())
                         r.properties["queue_id"] = q;

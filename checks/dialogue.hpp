@@ -11,7 +11,12 @@
 //                                         # Only inside TLS unless `plaintext: true`
 //     - mail_from: probe@spf-pass.lab.test
 //     - rcpt_to: alice@lab.test
-//     - data: { headers: { Subject: hi }, body: "text" }  # expect: the reply to the final dot
+//     - data: { headers: { Subject: hi }, body: "text", complete: true }
+//                                         # complete: send the final dot (the message is then
+//                                         # delivered), expect = its reply. Without it the
+//                                         # message is abandoned before the dot and the
+//                                         # connection closed: expect = the reply to DATA
+//                                         # (354), and only quit may follow
 //     - rset: {}  /  noop: {}  /  vrfy: ADDR  /  raw: "LINE"
 //     - quit: {}
 // One result: pass when every step met its expectation; otherwise fail naming the first step
@@ -38,12 +43,13 @@ struct DialogueStep {
     std::string arg;                                           // name, address or line
     std::vector<std::pair<std::string, std::string>> headers;  // data
     std::string body;                                          // data
-    std::string mechanism;                                     // auth: upper case
-    std::string user;                                          // auth
-    std::optional<SecretRef> secret;                           // auth
-    bool plaintext = false;  // auth: allowed without TLS
-    std::optional<ReplyExpectation> expect;                    // nullopt = the step's default
-    std::string describe() const;                              // "RCPT TO:<x>"
+    bool complete = false;            // data: send the final dot (deliver); else abandon before it
+    std::string mechanism;            // auth: upper case
+    std::string user;                 // auth
+    std::optional<SecretRef> secret;  // auth
+    bool plaintext = false;           // auth: allowed without TLS
+    std::optional<ReplyExpectation> expect;  // nullopt = the step's default
+    std::string describe() const;            // "RCPT TO:<x>"
 };
 
 class DialogueCheck final : public Check {
