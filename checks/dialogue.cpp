@@ -1,17 +1,22 @@
 #include "checks/dialogue.hpp"
 
+#include <algorithm>
 #include <regex>
+#include <variant>
 
 #include "checks/expectation.hpp"
 #include "checks/kinds.hpp"
 #include "checks/smtp_support.hpp"
+#include "protocol/sasl/factory.hpp"
+#include "transport/openssl_crypto.hpp"
 
 namespace mailspec {
 
 namespace {
 
-constexpr std::string_view kOps[] = {"connect", "ehlo", "helo", "starttls", "mail_from", "rcpt_to",
-                                     "data",    "rset", "noop", "vrfy",     "quit",      "raw"};
+constexpr std::string_view kOps[] = {"connect",   "ehlo",    "helo", "starttls", "auth",
+                                     "mail_from", "rcpt_to", "data", "rset",     "noop",
+                                     "vrfy",      "quit",    "raw"};
 
 bool takes_argument(std::string_view op) {
     return op == "ehlo" || op == "helo" || op == "mail_from" || op == "rcpt_to" || op == "vrfy" ||
@@ -50,7 +55,35 @@ void read_data(Fields& f, DialogueStep& s, const std::string& what) {
         }
     }
     if (auto b = d.str("body")) s.body = *b;
+    if (auto c = d.boolean("complete")) s.complete = *c;
     d.done();
+}
+
+void read_auth(Fields& f, DialogueStep& s, const std::string& what) {
+    auto n = f.take("auth");
+    Fields a(f.reader(), n, what + " auth");
+    if (!a.valid()) return;
+    a.require("mechanism");
+    if (auto m = a.str("mechanism")) {
+        std::string up = *m;
+        for (auto& c : up)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        const auto known = sasl::supported_mechanisms();
+        if (std::find(known.begin(), known.end(), up) == known.end()) {
+            std::string list;
+            for (auto k : known)
+                list += std::string(list.empty() ? "" : ", ") + std::string(k);
+            f.reader().error(a.take("mechanism"), what + " auth: mechanism \"" + *m +
+                                                      "\" is not supported: use " + list);
+        }
+        s.mechanism = up;
+    }
+    if (auto u = a.str("user")) s.user = *u;
+    s.secret = a.secret();
+    if (auto p = a.boolean("plaintext")) s.plaintext = *p;
+    a.done();
+    if (!s.secret) f.reader().error(n, what + " auth needs password_env or password_file");
+    if (s.user.empty() && s.mechanism != "XOAUTH2") f.reader().error(n, what + " auth needs user");
 }
 
 }  // namespace
@@ -60,6 +93,7 @@ std::string DialogueStep::describe() const {
     if (op == "ehlo") return "EHLO " + arg;
     if (op == "helo") return "HELO " + arg;
     if (op == "starttls") return "STARTTLS";
+    if (op == "auth") return "AUTH " + mechanism + (user.empty() ? "" : " as " + user);
     if (op == "mail_from") return "MAIL FROM:<" + arg + ">";
     if (op == "rcpt_to") return "RCPT TO:<" + arg + ">";
     if (op == "data") return "DATA";
@@ -110,8 +144,8 @@ std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext
         if (found != 1) {
             ctx.reader.error(node,
                              swhat +
-                                 ": needs exactly one of connect, ehlo, helo, starttls, mail_from, "
-                                 "rcpt_to, data, rset, noop, vrfy, quit, raw");
+                                 ": needs exactly one of connect, ehlo, helo, starttls, auth, "
+                                 "mail_from, rcpt_to, data, rset, noop, vrfy, quit, raw");
             continue;
         }
         if (s.op == "connect" && i != 0)
@@ -123,6 +157,8 @@ std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext
                     s.arg = s.arg.substr(1, s.arg.size() - 2);
         } else if (s.op == "data") {
             read_data(f, s, swhat);
+        } else if (s.op == "auth") {
+            read_auth(f, s, swhat);
         } else if (s.op == "starttls") {
             auto n = f.take("starttls");
             if (!n.IsNull()) {
@@ -143,6 +179,19 @@ std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext
         f.done();
         c->steps.push_back(std::move(s));
     }
+    // No message is ever delivered unless the suite says so (complete: true); an abandoned
+    // DATA closes the connection, so only quit may follow it (and is then skipped).
+    for (std::size_t i = 0; i + 1 < c->steps.size(); ++i)
+        if (c->steps[i].op == "data" && !c->steps[i].complete)
+            for (std::size_t j = i + 1; j < c->steps.size(); ++j)
+                if (c->steps[j].op != "quit") {
+                    ctx.reader.error(body[j], what + " step " + std::to_string(j + 1) +
+                                                  ": cannot run after step " +
+                                                  std::to_string(i + 1) +
+                                                  " (data without complete: true closes the "
+                                                  "connection before the final dot)");
+                    break;
+                }
     return c;
 }
 
@@ -184,8 +233,13 @@ boost::asio::awaitable<void> DialogueCheck::run(CheckRun& run) const {
             r.actual = one_line(greeting);
         }
         bool quit_sent = false;
-        for (std::size_t i = first; i < steps.size() && !failed && r.status != Status::inconclusive;
-             ++i) {
+        bool stopped = r.status == Status::inconclusive;  // inconclusive or error: no verdict
+        auto stop = [&](Status st, std::string message) {
+            r.status = st;
+            r.message = std::move(message);
+            stopped = true;
+        };
+        for (std::size_t i = first; i < steps.size() && !failed && !stopped; ++i) {
             const auto& s = steps[i];
             smtp::Reply reply;
             // One named result per branch: g++ 12 mishandles co_await results used in place.
@@ -198,6 +252,45 @@ boost::asio::awaitable<void> DialogueCheck::run(CheckRun& run) const {
             } else if (s.op == "starttls") {
                 auto x = co_await client->starttls();
                 reply = std::move(x);
+            } else if (s.op == "auth") {
+                const std::string step =
+                    "step " + std::to_string(i + 1) + " (" + s.describe() + ")";
+                if (!client->tls_active() && !s.plaintext) {
+                    stop(Status::error, step +
+                                            ": the credential would cross a plaintext connection; "
+                                            "put a starttls step before it (or plaintext: true)");
+                    break;
+                }
+                std::string why;
+                auto secret = read_secret(*s.secret, why);
+                if (!secret) {
+                    stop(Status::error, step + ": cannot read the password (" +
+                                            s.secret->describe() + "): " + why);
+                    break;
+                }
+                sasl::Credentials creds;
+                creds.authcid = s.user;
+                if (s.mechanism == "XOAUTH2")
+                    creds.token = std::move(*secret);
+                else
+                    creds.password = std::move(*secret);
+                OpenSslCrypto crypto;
+                auto made = sasl::make_mechanism(s.mechanism, std::move(creds), crypto);
+                if (auto* failure = std::get_if<sasl::Failure>(&made)) {
+                    stop(Status::error, step + ": " + failure->reason);
+                    break;
+                }
+                auto& mech = *std::get<std::unique_ptr<sasl::Mechanism>>(made);
+                auto x = co_await client->auth(mech);
+                reply = std::move(x.reply);
+                // 235 from a server whose SCRAM signature did not verify is not a success.
+                if (reply.code == 235 && !x.accepted) {
+                    failed = step + ": server answered " + first_line(reply) +
+                             " but is not trusted: " + x.failure.value_or("unknown reason");
+                    r.expected = step + " answered 235 by a server that proves the credential";
+                    r.actual = one_line(reply);
+                    break;
+                }
             } else if (s.op == "mail_from") {
                 auto x = co_await client->mail_from(s.arg);
                 reply = std::move(x);
@@ -217,26 +310,31 @@ boost::asio::awaitable<void> DialogueCheck::run(CheckRun& run) const {
                 auto x = co_await client->raw(s.arg);
                 reply = std::move(x);
             } else if (s.op == "quit") {
+                if (!client->is_open()) continue;  // after an abandoned DATA
                 auto x = co_await client->quit();
                 reply = std::move(x);
                 quit_sent = true;
             } else if (s.op == "data") {
-                auto d = co_await client->data(dialogue_message(s));
+                auto d = co_await client->data(dialogue_message(s), !s.complete);
                 reply = d.final_reply.value_or(d.data_reply);
+                if (d.abandoned) {
+                    client->note("message abandoned before the final dot (no complete: true)");
+                    quit_sent = true;  // the connection is closed: nothing may follow
+                }
                 if (d.final_reply)
                     if (auto q = queue_id_of(d.final_reply->text()); !q.empty())
                         r.properties["queue_id"] = q;
             }
             if (reply.code == 421 && !(s.expect && s.expect->match(421, "", reply.text()))) {
-                r.status = Status::inconclusive;
-                r.message = "step " + std::to_string(i + 1) + " (" + s.describe() + ") answered " +
-                            first_line(reply) + ": the server is not taking mail now";
+                stop(Status::inconclusive, "step " + std::to_string(i + 1) + " (" + s.describe() +
+                                               ") answered " + first_line(reply) +
+                                               ": the server is not taking mail now");
                 r.actual = one_line(reply);
                 break;
             }
             judge(i, reply);
         }
-        if (r.status != Status::inconclusive) {
+        if (!stopped) {
             r.status = failed ? Status::fail : Status::pass;
             r.message = failed
                             ? *failed

@@ -17,6 +17,7 @@ std::shared_ptr<const Check> parse_sender(const YAML::Node& body, ParseContext& 
 std::shared_ptr<const Check> parse_vrfy(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_error_limit(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_early_talker(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

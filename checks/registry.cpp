@@ -27,6 +27,8 @@ const std::array kKinds{
     CheckKind{"vrfy", parse_vrfy, "VRFY/EXPN do not disclose mailboxes (5xx or 252)"},
     CheckKind{"spf_reject", parse_spf_reject, "mail from a sender whose SPF fails is refused (SPF evaluated first)"},
     CheckKind{"error_limit", parse_error_limit, "after repeated bad commands the server slows down or disconnects"},
+    CheckKind{"early_talker", parse_early_talker,
+              "a client talking before the greeting is rejected or dropped (postscreen pregreet)"},
     CheckKind{"smtp", parse_dialogue, "scripted dialogue: steps with expected replies; records the queue id"},
 };
 }  // namespace

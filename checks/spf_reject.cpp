@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "checks/kinds.hpp"
+#include "checks/smtp_support.hpp"
 #include "protocol/dns/ip_address.hpp"
 #include "protocol/spf/check.hpp"
 #include "transport/dns/cares_resolver.hpp"
@@ -66,23 +67,98 @@ boost::asio::awaitable<spf::Result> evaluate(boost::asio::any_io_executor ex,
     co_return std::move(*state->result);
 }
 
+// The address the server sees from this vantage, or nullopt and why it is not known. An empty
+// string: it must be learned from a connection (local and netns vantages).
+std::optional<std::string> seen_address(const CheckRun& run, std::string& why) {
+    const Vantage& v = run.vantage();
+    // XCLIENT (whatever carries it, see `via`): the server sees the impersonated ADDR.
+    if (v.kind == VantageKind::xclient || !v.xclient.empty()) {
+        for (const auto& [k, val] : v.xclient) {
+            std::string key = k;
+            for (auto& c : key)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (key != "ADDR") continue;
+            std::string a = val;  // Postfix writes IPv6 as "IPV6:addr"
+            if (a.size() > 5 && (a.compare(0, 5, "IPV6:") == 0 || a.compare(0, 5, "ipv6:") == 0))
+                a = a.substr(5);
+            return a;
+        }
+        why = "xclient vantage '" + v.name + "' sets no ADDR attribute";
+        return std::nullopt;
+    }
+    switch (v.kind) {
+        case VantageKind::bind:
+            return v.address;
+        case VantageKind::xclient:
+            break;
+        case VantageKind::socks5:
+        case VantageKind::ssh:
+            why = std::string(v.kind == VantageKind::socks5 ? "socks5" : "ssh") + " vantage '" +
+                  v.name + "' hides the address the server sees (the proxy's outside address)";
+            return std::nullopt;
+        case VantageKind::local:
+        case VantageKind::netns:
+            return std::string();  // learned from a connection
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
-    std::string addr = ip;
-    if (addr.empty() && run.vantage().kind == VantageKind::bind) addr = run.vantage().address;
     const std::string sender_domain = probe.sender.substr(probe.sender.find('@') + 1);
     Result r = run.result();
     r.expected = probe.expect.describe() + " for a sender whose SPF fails";
+    std::string addr = ip;
+    std::string source = "spf_reject.ip";
     if (addr.empty()) {
+        std::string why;
+        auto seen = seen_address(run, why);
+        if (!seen) {
+            r.status = Status::inconclusive;
+            r.message =
+                "the address the server sees is not known: " + why + "; set spf_reject.ip to it";
+            run.emit(std::move(r));
+            co_return;
+        }
+        addr = *seen;
+        source = "vantage " + run.vantage().name;
+        if (addr.empty()) {
+            // local/netns: the source address the kernel picks for a connection to the target
+            // is what the server sees (no NAT on the way assumed; set ip otherwise). Learned
+            // from a TCP connection that is closed before the greeting.
+            auto client = make_smtp_client(run);
+            try {
+                co_await client->connect(endpoint_of(run.target()));
+            } catch (const transport::StepError& e) {
+                r = step_error(run, *client, e);
+                r.expected = probe.expect.describe() + " for a sender whose SPF fails";
+                run.emit(std::move(r));
+                co_return;
+            }
+            if (client->local_endpoint()) {
+                addr = client->local_endpoint()->address().to_string();
+                source = "local end of a connection from vantage " + run.vantage().name;
+            }
+            client->close();
+            if (addr.empty()) {
+                r.status = Status::error;
+                r.message = "cannot read the local address of the connection to the target";
+                run.emit(std::move(r));
+                co_return;
+            }
+        }
+    }
+    const auto parsed = dns::IpAddress::parse(addr);
+    if (!parsed) {
         r.status = Status::inconclusive;
-        r.message = "the address the server sees from vantage '" + run.vantage().name +
-                    "' is not known: set spf_reject.ip, or use a bind vantage";
+        r.message = "the address the server sees (" + addr + ", from " + source +
+                    ") is not an IP address, so SPF cannot be evaluated; set spf_reject.ip";
         run.emit(std::move(r));
         co_return;
     }
     spf::Request req;
-    req.ip = *dns::IpAddress::parse(addr);
+    req.ip = *parsed;
     req.sender = probe.sender;
     req.helo = run.spec().helo;
     req.receiver = run.target().host;
@@ -102,6 +178,7 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
     std::map<std::string, std::string> props;
     props["spf.result"] = std::string(spf::to_string(eval.code));
     props["spf.ip"] = addr;
+    props["spf.ip_source"] = source;
     props["spf.domain"] = eval.domain;
     props["spf.record"] = eval.record;
     props["spf.lookups"] = std::to_string(eval.lookups.size());

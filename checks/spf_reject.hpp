@@ -5,9 +5,12 @@
 //                 expect: { code: 550, enhanced: 5.7.x },   # default: code 5xx, enhanced 5.7.x
 //                 dns: 127.0.0.10:53,                       # default: the system resolver
 //                 ip: 192.0.2.25 }                          # the address the server sees
-// Preflight: SPF is evaluated first (protocol/spf) for (ip, sender, helo). `ip` defaults to the
-// source address of a `bind` vantage; other vantages need `ip`, else the check is
-// inconclusive. Unless the result is `fail` the check is inconclusive, naming the result and
+// Preflight: SPF is evaluated first (protocol/spf) for (ip, sender, helo). Without `ip`, the
+// address the server sees comes from the vantage: bind = its source address; local and netns =
+// the local end of a TCP connection to the target (opened and closed before the greeting;
+// assumes no NAT on the way); xclient = its ADDR attribute; socks5 and ssh hide it, so the
+// check is inconclusive unless `ip` is set. spf.ip_source says where the address came from.
+// Unless the result is `fail` the check is inconclusive, naming the result and
 // the record: the server cannot be blamed for accepting mail SPF does not condemn. Then
 // MAIL/RCPT as in `sender`: the first refusal is judged. spf.* properties carry the evaluation.
 // Never DATA.

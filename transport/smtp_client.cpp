@@ -321,8 +321,19 @@ asio::awaitable<void> SmtpClient::connect(Endpoint to) {
     connected_at_ = Clock::now();
     boost::system::error_code ec;
     const auto local = socket_.local_endpoint(ec);
+    if (!ec) local_endpoint_ = local;
     note("connected from " + (ec ? std::string("?") : local.address().to_string()));
     if (opt_.implicit_tls) co_await handshake("TLS handshake");
+}
+
+std::size_t SmtpClient::pending_input() const {
+    std::size_t n = buffered_bytes();
+    if (connected_ && socket_.is_open() && !tls_) {
+        boost::system::error_code ec;
+        const std::size_t queued = socket_.available(ec);
+        if (!ec) n += queued;
+    }
+    return n;
 }
 
 asio::awaitable<Reply> SmtpClient::greeting() {

@@ -152,6 +152,15 @@ class SmtpClient {
     const std::optional<smtp::Capabilities>& capabilities() const { return caps_; }
     const std::optional<TlsInfo>& tls_info() const { return tls_info_; }
     const std::optional<Endpoint>& endpoint() const { return endpoint_; }
+    // This end of the TCP connection, as the socket has it (set by connect()). It is the
+    // address the server sees for local, bind and netns vantages; through a socks5 or ssh
+    // proxy it is the local end towards the proxy, and XCLIENT replaces it at the server.
+    const std::optional<boost::asio::ip::tcp::endpoint>& local_endpoint() const {
+        return local_endpoint_;
+    }
+    // Octets the server has sent that no operation has read yet (read buffer plus what the
+    // socket holds). Plaintext only: with TLS the socket holds records, not octets.
+    std::size_t pending_input() const;
     // Octets held right now (read buffer + incomplete reply), and the most ever held: bounded
     // by read_chunk + limits.max_bytes + limits.max_line whatever the server sends.
     std::size_t buffered_bytes() const;
@@ -201,6 +210,7 @@ class SmtpClient {
     bool xclient_sent_ = false;  // options.xclient: done once, after the first EHLO
     bool connected_ = false;
     std::optional<Endpoint> endpoint_;
+    std::optional<boost::asio::ip::tcp::endpoint> local_endpoint_;
     Clock::time_point connected_at_{};
     std::optional<std::chrono::microseconds> greeting_latency_;
     std::optional<smtp::Capabilities> caps_;

@@ -7,11 +7,12 @@ RUN=$LAB/run
 # Addresses and names of the fixed lab contract (see lab/README.md).
 MAIL_IP=127.0.0.10
 SINK_IP=127.0.0.11
+SCREENED_IP=127.0.0.12   # mx-screened.lab.test: postscreen on :25
 INSIDE_IP=127.0.0.20
 OUTSIDE_IP=127.0.0.30
 LAB_USERS=(alice bob)
 VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert
-    no-recipient-verification no-spf)
+    no-recipient-verification no-spf no-postscreen)
 
 PF_CONF=$RUN/postfix/etc
 PF_QUEUE=$RUN/postfix/spool

@@ -64,7 +64,7 @@ checks:
       - rcpt_to: nobody@lab.test
         expect: { code: 550, enhanced: 5.1.1 }
       - rcpt_to: alice@lab.test
-      - data: { headers: { From: probe@spf-pass.lab.test, To: alice@lab.test, Subject: mailspec dialogue }, body: "A scripted dialogue.\n" }
+      - data: { headers: { From: probe@spf-pass.lab.test, To: alice@lab.test, Subject: mailspec dialogue }, body: "A scripted dialogue.\n", complete: true }
         expect: 250
       - quit: {}
   - id: wrong-expectation

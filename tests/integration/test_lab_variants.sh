@@ -10,6 +10,11 @@ lab_lock
 trap '"$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"' EXIT
 RUN=$LAB_RUN
 
+# early_talker IP: send EHLO before the greeting on IP:25 and print what comes back.
+early_talker() {
+    timeout 5 bash -c "exec 3<>/dev/tcp/$1/25; printf 'EHLO early.example\r\n' >&3; timeout 3 cat <&3" 2>/dev/null |
+        tr -d '\r'
+}
 use() {
     echo "== variant $1"
     "$ROOT/lab/up" --variant "$1" || { echo "FAIL: lab/up --variant $1 failed"; exit 1; }
@@ -82,7 +87,13 @@ use no-spf
 expect_match "no-spf: SPF-fail sender accepted" '^<-  250 2\.1\.5' \
     "$(rcpt_from_outside probe@spf-fail.lab.test alice@lab.test)"
 
+use no-postscreen
+expect_match "no-postscreen: an early talker on 127.0.0.12:25 is served (250 to its EHLO)" '^250[ -]' \
+    "$(early_talker 127.0.0.12)"
+
 use correct
+expect_match "back to correct: postscreen drops the early talker (521)" '^521 5\.5\.1' \
+    "$(early_talker 127.0.0.12)"
 expect_match "back to correct: relay denied again" '^<\*\* 554 5\.7\.1' \
     "$(rcpt_from_outside probe@nospf.lab.test x@relay-test.invalid)"
 expect_match "back to correct: SPF fail rejected again" '^<\*\* 550 5\.7\.23' \

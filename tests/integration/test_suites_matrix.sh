@@ -73,6 +73,7 @@ expect expired-cert mx-baseline:starttls-certificate=fail submission:starttls-ce
     submission:smtps-certificate=fail submission:auth-required-before-mail=error submission:auth-works=error
 expect no-recipient-verification mx-baseline:unknown-recipient-rejected=fail
 expect no-spf mx-baseline:spf-fail-rejected=fail
+expect no-postscreen mx-baseline:early-talker-rejected=fail
 expect correct  # and back: the lab recovers from every break
 
 echo "matrix time: $(($(date +%s) - started)) s"
