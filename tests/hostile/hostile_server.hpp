@@ -108,11 +108,17 @@ inline LoopbackServer::Script trickle() {
     };
 }
 
-// Greets only after `delay` (far beyond any sane greeting timeout), then stays silent.
+// Greets only after `delay` (far beyond any sane greeting timeout), then stays silent. Waits in
+// short steps so that the script ends soon after the test closes the connection.
 inline LoopbackServer::Script slow_greeting(std::chrono::seconds delay = std::chrono::seconds(60)) {
     return [delay](ServerConn& c) -> asio::awaitable<void> {
-        asio::steady_timer t(c.socket.get_executor(), delay);
-        co_await t.async_wait(asio::use_awaitable);
+        asio::steady_timer t(c.socket.get_executor());
+        const auto until = std::chrono::steady_clock::now() + delay;
+        while (std::chrono::steady_clock::now() < until) {
+            if (!c.socket.is_open()) co_return;
+            t.expires_after(std::chrono::milliseconds(50));
+            co_await t.async_wait(asio::use_awaitable);
+        }
         co_await c.send("220 fake.test ESMTP at last\r\n");
         co_await stay_silent(c);
     };
