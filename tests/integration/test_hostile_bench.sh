@@ -14,7 +14,7 @@ HOSTILE=${MAILSPEC_HOSTILE:-$(dirname "$MAILSPEC")/tests/hostile/mailspec-hostil
 [ -x "$HOSTILE" ] || { echo "FAIL: $HOSTILE not built (target mailspec-hostile)"; exit 1; }
 # shellcheck source=lib/servers.sh
 . "$(dirname "$0")/lib/servers.sh"
-servers_setup smtp-sink xmllint /usr/bin/time
+servers_setup smtp-sink xmllint
 FAILS=0
 bad() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
@@ -79,7 +79,11 @@ out=$work/out
 mkdir "$out"
 start=$(date +%s%N)
 rc=0
-/usr/bin/time -f %M -o "$out/maxrss" "$MAILSPEC" run "$work/suite.yaml" -vv \
+# The runner's peak RSS: getrusage of the waited-for child (ru_maxrss, KiB on Linux).
+python3 -c 'import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)' "$out/maxrss" "$MAILSPEC" run "$work/suite.yaml" -vv \
     --json "$out/results.json" --junit "$out/junit.xml" --tap "$out/report.tap" \
     >"$out/console" 2>&1 || rc=$?
 wall_ms=$((($(date +%s%N) - start) / 1000000))
@@ -151,11 +155,14 @@ if slow_fast:
 else:
     print(f"ok: the {len(fast)} fast-failing checks each ended within {timeout / 2:.1f}s")
 slowest = max(r["duration"] for r in doc["results"])
-# Concurrency: the run takes about as long as its slowest check, not the sum (~14 x 3 s).
-if wall > slowest + 1.5:
-    print(f"FAIL: run took {wall:.2f}s, slowest check {slowest:.2f}s: checks did not run concurrently"); failed += 1
+# Concurrency: the run takes about as long as its slowest check, not the sum (~14 x 3 s). The
+# run's own duration (from the report) is judged tightly; the process's wall time (start-up,
+# report writing, a loaded machine) loosely.
+run_time = doc["run"]["duration"]
+if run_time > slowest + 0.5 or wall > slowest + 3:
+    print(f"FAIL: run took {run_time:.2f}s ({wall:.2f}s wall), slowest check {slowest:.2f}s: checks did not run concurrently"); failed += 1
 else:
-    print(f"ok: run took {wall:.2f}s, slowest check {slowest:.2f}s")
+    print(f"ok: run took {run_time:.2f}s ({wall:.2f}s wall), slowest check {slowest:.2f}s")
 sys.exit(1 if failed else 0)
 PY
 
