@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <ctime>
 #include <deque>
 #include <map>
 
@@ -24,9 +25,36 @@ std::string endpoint_key(const Target& t) {
     return t.host + "|" + std::to_string(t.port);
 }
 
+std::string utc_now() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
 }  // namespace
 
+// What a result says about the target's willingness to talk to us: a 421 reply (RFC 5321
+// 4.2.3/3.8: "service not available, closing the channel") or a refused TCP connection. A
+// result that passed does not count: the suite expected the refusal (banner code 421,
+// error_limit). Empty when the target did not push back.
+std::string target_pushed_back(const Result& r) {
+    if (r.status == Status::pass) return {};
+    for (const auto& line : r.transcript)
+        if ((line.dir == Direction::server || line.dir == Direction::server_tls) &&
+            line.text.size() >= 3 && line.text.compare(0, 3, "421") == 0 &&
+            (line.text.size() == 3 || line.text[3] == ' ' || line.text[3] == '-'))
+            return "answered 421";
+    if (r.message.rfind("connect: ", 0) == 0 &&
+        r.message.find("Connection refused") != std::string::npos)
+        return "refused a connection";
+    return {};
+}
+
 struct Scheduler::State {
+    struct TargetQueue;
     struct Job {
         std::size_t suite = 0;
         const Suite* s = nullptr;
@@ -35,6 +63,7 @@ struct Scheduler::State {
         const Vantage* vantage = nullptr;
         std::shared_ptr<transport::Connector> connector;
         std::string unusable;  // why the vantage cannot be used
+        TargetQueue* queue = nullptr;
         bool done = false;
         std::unique_ptr<asio::steady_timer> watchdog;
     };
@@ -44,6 +73,9 @@ struct Scheduler::State {
         unsigned limit = 4;
         Millis delay{0};
         Clock::time_point next_start{};
+        // Politeness: once the target said 421 or refused a connection, checks that have not
+        // started yet are not judged (inconclusive with this reason) instead of failing.
+        std::string backed_off;
     };
 
     asio::io_context& io;
@@ -80,6 +112,11 @@ struct Scheduler::State {
     void pump() {
         if (interrupted) return;
         for (auto& [key, q] : targets) {
+            while (!q.backed_off.empty() && !q.waiting.empty()) {
+                Job* job = q.waiting.front();
+                q.waiting.pop_front();
+                report_now(*job, Status::inconclusive, q.backed_off);
+            }
             while (!q.waiting.empty() && q.running < q.limit && running < options.max_parallel) {
                 Job* job = q.waiting.front();
                 q.waiting.pop_front();
@@ -102,10 +139,17 @@ struct Scheduler::State {
         if (start_at > Clock::now()) {
             asio::steady_timer pause(io, start_at);
             co_await pause.async_wait(asio::use_awaitable);
+            // The target pushed back while this check waited for its turn.
+            if (!job.queue->backed_off.empty()) {
+                report_now(job, Status::inconclusive, job.queue->backed_off);
+                co_return;
+            }
         }
         CheckRun run({*job.s, *job.spec, *job.target, *job.vantage, job.connector,
                       io.get_executor(), [this, &job](Result r) {
-                          if (!job.done) deliver(std::move(r));  // late results after the watchdog
+                          if (job.done) return;  // late results after the watchdog
+                          note_push_back(job, r);
+                          deliver(std::move(r));
                       }});
         arm_watchdog(job, run);
         try {
@@ -126,6 +170,15 @@ struct Scheduler::State {
                 run.emit(std::move(r));
             }
         }
+    }
+
+    void note_push_back(Job& job, const Result& r) {
+        if (!job.queue->backed_off.empty()) return;  // the first push-back is the one reported
+        const auto what = target_pushed_back(r);
+        if (what.empty()) return;
+        job.queue->backed_off =
+            "target " + what + " at " + utc_now() + " in check " + r.name() + "; not judged";
+        pump();  // reports the waiting checks now rather than when a slot frees up
     }
 
     void arm_watchdog(Job& job, CheckRun& run) {
@@ -235,6 +288,7 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
             q.limit = fresh ? job.target->max_connections
                             : std::min(q.limit, job.target->max_connections);
             q.delay = std::max(q.delay, job.target->delay);
+            job.queue = &q;
             q.waiting.push_back(&job);
         }
     }

@@ -31,6 +31,11 @@ struct SchedulerOptions {
     std::function<std::shared_ptr<transport::Connector>(const Vantage&)> connector_for;
 };
 
+// Politeness: what a result says about its target pushing back ("answered 421", "refused a
+// connection"), empty when it did not. After a push-back, the target's checks that have not
+// started are reported inconclusive instead of being run.
+std::string target_pushed_back(const Result& r);
+
 class Scheduler {
   public:
     Scheduler(boost::asio::io_context& io, Reporter& reporter, SchedulerOptions options);

@@ -18,6 +18,7 @@ using testing::LoopbackServer;
 
 struct Outcome {
     std::optional<StepError> error;
+    std::vector<std::string> findings;
     std::size_t peak_buffered = 0;
     std::size_t bound = 0;
     bool open_after = true;
@@ -52,6 +53,8 @@ Outcome attack(LoopbackServer::Script script, SmtpClientOptions opts = short_tim
     out.peak_buffered = client.peak_buffered_bytes();
     out.bound = opts.read_chunk + opts.limits.max_bytes + opts.limits.max_line;
     out.open_after = client.is_open();
+    for (const auto& f : client.findings())
+        out.findings.push_back(f);
     for (const auto& l : client.transcript())
         out.transcript += std::string(marker(l.dir)) + " " + l.text + "\n";
     return out;
@@ -136,6 +139,54 @@ TEST(SmtpHostile, TlsSilenceAfterReady) {
     auto out = attack(hostile::tls_silence(), opts);
     ASSERT_TRUE(out.error);
     EXPECT_EQ(std::string(out.error->what()), "TLS handshake: timed out after 300ms");
+}
+
+TEST(SmtpHostile, ResetMidReply) {
+    auto out = attack(hostile::reset_mid_reply());
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::closed);
+    EXPECT_EQ(std::string(out.error->what()),
+              "reply to EHLO: connection reset by the server in the middle of a reply");
+    EXPECT_NE(out.transcript.find("<- 250-fake.test\n"), std::string::npos) << out.transcript;
+}
+
+TEST(SmtpHostile, TlsAbortAfterClientHello) {
+    auto out = attack(hostile::tls_abort());
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::closed) << out.error->what();
+    EXPECT_EQ(out.error->step(), "TLS handshake");
+    EXPECT_FALSE(out.open_after);
+}
+
+TEST(SmtpHostile, SlowGreetingTimesOut) {
+    auto opts = short_timeouts();
+    opts.timeouts.greeting = 300ms;
+    auto out = attack(hostile::slow_greeting(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(std::string(out.error->what()), "greeting: timed out after 300ms");
+}
+
+TEST(SmtpHostile, SilenceAfterGreeting) {
+    auto opts = short_timeouts();
+    opts.timeouts.reply = 300ms;
+    auto out = attack(hostile::silent_after_greeting(), opts);
+    ASSERT_TRUE(out.error);
+    EXPECT_EQ(std::string(out.error->what()), "reply to EHLO: timed out after 300ms");
+}
+
+// Lenient, not silent: bare LFs and NUL octets are accepted but each is a finding.
+TEST(SmtpHostile, BareLfRepliesAreFindings) {
+    auto out = attack(hostile::bare_lf());
+    ASSERT_FALSE(out.findings.empty());
+    EXPECT_EQ(out.findings[0], "greeting: reply line 1 ends in a bare LF");
+}
+
+TEST(SmtpHostile, NulAndInvalidUtf8AreFindings) {
+    auto out = attack(hostile::nul_and_bad_utf8());
+    ASSERT_FALSE(out.findings.empty());
+    EXPECT_NE(out.findings[0].find("greeting: reply line 1 holds a control octet"),
+              std::string::npos)
+        << out.findings[0];
 }
 
 }  // namespace
