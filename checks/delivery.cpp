@@ -485,6 +485,18 @@ boost::asio::awaitable<void> DeliveryCheck::run(CheckRun& run) const {
                 r.properties["delivery.latency_ms"] = std::to_string(latency.count());
                 v.facts.push_back("delivered to " + rcpt + ", found over " +
                                   (pop3 ? "POP3" : "IMAP") + " after " + format_duration(latency));
+                // The fields judged, as delivered (IMAP shows the header only as a literal's size).
+                const auto at = std::chrono::duration_cast<std::chrono::microseconds>(
+                    Clock::now() - run.started());
+                for (const auto& [name, value] : found.headers) {
+                    bool judged = gtube && name.rfind("X-Spam", 0) == 0;
+                    for (const auto& h : headers)
+                        judged =
+                            judged || !header_values(HeaderFields{{name, value}}, h.name).empty();
+                    if (judged)
+                        r.transcript.push_back(
+                            {at, Direction::note, "delivered copy: " + name + ": " + value});
+                }
                 if (gtube) {
                     if (auto flag = spam_flag(found.headers))
                         v.facts.push_back("flagged as spam: " + *flag);

@@ -136,7 +136,7 @@ boost::asio::awaitable<void> ImapCheck::run(CheckRun& run) const {
             }
         }
         if (!v.stopped() && implicit) judge_session(a.tls, *conn.tls_info(), v.problems, v.facts);
-        if (!v.stopped() && v.problems.empty()) {
+        if (!v.stopped() && s.greeting()->condition == imap::Condition::ok) {
             s.capability();
             co_await client.run("CAPABILITY");
             const auto caps = s.capabilities();

@@ -148,9 +148,12 @@ asio::awaitable<void> MailboxConnection::write(std::string_view bytes, const std
     if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
 }
 
-asio::awaitable<std::string> MailboxConnection::read_some(const std::string& step, bool greeting) {
+asio::awaitable<std::string> MailboxConnection::read_some(const std::string& step, bool greeting,
+                                                          Clock::time_point since) {
     require_open(step);
-    const auto d = deadline_for(greeting ? opt_.timeouts.greeting : opt_.timeouts.reply);
+    const auto timeout = greeting ? opt_.timeouts.greeting : opt_.timeouts.reply;
+    StepDeadline d = deadline_for(timeout);
+    if (!d.total || since + timeout < d.at) d = {since + timeout, timeout, false};
     boost::system::error_code ec;
     std::size_t n = 0;
     bool expired = false;

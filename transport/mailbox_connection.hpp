@@ -62,8 +62,11 @@ class MailboxConnection {
     // TCP connect, and the handshake with implicit TLS.
     boost::asio::awaitable<void> connect(Endpoint to);
     boost::asio::awaitable<void> write(std::string_view bytes, const std::string& step);
-    // Some bytes; empty at end of stream. `greeting` picks the greeting timeout.
-    boost::asio::awaitable<std::string> read_some(const std::string& step, bool greeting);
+    // Some bytes; empty at end of stream. The step's deadline runs from `since` (when the
+    // command was sent, or the connection made): a server that trickles a response cannot
+    // stretch it. `greeting` picks the greeting timeout.
+    boost::asio::awaitable<std::string> read_some(const std::string& step, bool greeting,
+                                                  std::chrono::steady_clock::time_point since);
     // With options.tls.verify, a certificate that does not verify throws StepError(verify)
     // after tls_info() is set.
     boost::asio::awaitable<void> handshake(const std::string& step);

@@ -150,7 +150,7 @@ TEST(MailboxHostile, CloseBeforeTheGreetingIsClosed) {
     EXPECT_EQ(out.error->kind(), StepError::Kind::closed);
 }
 
-TEST(MailboxHostile, CloseInTheMiddleOfAResponseIsAProtocolError) {
+TEST(MailboxHostile, CloseInTheMiddleOfAResponseIsClosedMidResponse) {
     auto out = attack<ImapClient>(
         [](testing::ServerConn& c) -> asio::awaitable<void> {
             co_await c.send("* OK ready\r\n");
@@ -160,6 +160,7 @@ TEST(MailboxHostile, CloseInTheMiddleOfAResponseIsAProtocolError) {
         },
         probe_imap_limits());
     ASSERT_TRUE(out.error);
+    EXPECT_EQ(out.error->kind(), StepError::Kind::closed);
     EXPECT_EQ(std::string(out.error->what()),
               "reply to CAPABILITY: connection closed in the middle of a response");
 }
