@@ -2,8 +2,9 @@
 # The pop3, imap and delivery checks against the lab's Dovecot and Postfix: logins pass on
 # 110/143 after STLS/STARTTLS and on 995/993, a wrong password is rejected, plaintext login is
 # refused, a delivery check finds its message over IMAP and over POP3 (and deletes it) and
-# reports its latency; the password never appears in a report. Broken variants (weak TLS, an
-# expired certificate) make exactly the checks that describe the break fail.
+# reports its latency (also when sent through 587 with AUTH); the password never appears in a
+# report. Broken variants (weak TLS, an expired certificate) make exactly the checks that
+# describe the break fail.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
@@ -20,6 +21,7 @@ suite: delivery-lab
 targets:
   mx: { host: 127.0.0.10, port: 25, tls_name: mail.lab.test, ca_file: $LAB_RUN/tls/ca.pem }
   pop3s: { host: 127.0.0.10, port: 995, tls: implicit, tls_name: mail.lab.test, ca_file: $LAB_RUN/tls/ca.pem }
+  submission: { host: 127.0.0.10, port: 587, tls_name: mail.lab.test, ca_file: $LAB_RUN/tls/ca.pem }
 defaults: { timeout: 40s, helo: probe.mailspec.test, from: [outside] }
 checks:
   - id: delivery-imap
@@ -42,6 +44,15 @@ checks:
       mailbox: { protocol: pop3, target: pop3s, user: alice, password_file: $LAB_RUN/secrets/alice.password }
       within: 30s
       headers: [ { name: Authentication-Results, matches: "spf=pass" } ]
+  - id: delivery-submission-auth
+    target: submission
+    delivery:
+      sender: alice@lab.test
+      rcpt: alice@lab.test
+      starttls: true
+      auth: { user: alice, password_file: $LAB_RUN/secrets/alice.password }
+      mailbox: { protocol: imap, port: 993, tls: implicit, user: alice, password_file: $LAB_RUN/secrets/alice.password }
+      within: 30s
   - id: delivery-header-missing
     target: mx
     delivery:
@@ -103,7 +114,7 @@ J=$TMP/correct.json
 prop() { python3 -c 'import json,sys
 for r in json.load(open(sys.argv[1]))["results"]:
     if r["check_id"] == sys.argv[2]: print(r.get("properties", {}).get(sys.argv[3], ""))' "$J" "$@"; }
-for c in delivery-imap delivery-pop3; do
+for c in delivery-imap delivery-pop3 delivery-submission-auth; do
     check "$c reports latency and the queue id"
     lat=$(prop "$c" delivery.latency_ms)
     qid=$(prop "$c" queue_id)
@@ -126,5 +137,6 @@ run_variant weak-tls pop3-stls-login=fail pop3s-login=fail imap-starttls-login=f
 # sent (delivery cannot read the mailbox: error).
 run_variant expired-cert pop3-stls-login=fail pop3s-login=fail imap-starttls-login=fail \
     imaps-login=fail pop3-wrong-password-rejected=fail imap-wrong-password-rejected=fail \
-    delivery-imap=error delivery-pop3=error delivery-header-missing=error
+    delivery-imap=error delivery-pop3=error delivery-header-missing=error \
+    delivery-submission-auth=error
 lab_finish
