@@ -19,5 +19,8 @@ std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseConte
 std::shared_ptr<const Check> parse_error_limit(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_early_talker(const YAML::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_pop3(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_imap(const YAML::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_delivery(const YAML::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

@@ -30,6 +30,12 @@ const std::array kKinds{
     CheckKind{"early_talker", parse_early_talker,
               "a client talking before the greeting is rejected or dropped (postscreen pregreet)"},
     CheckKind{"smtp", parse_dialogue, "scripted dialogue: steps with expected replies; records the queue id"},
+    CheckKind{"pop3", parse_pop3,
+              "POP3 greeting, CAPA before/after STLS, plaintext login refused, login, STAT, 995"},
+    CheckKind{"imap", parse_imap,
+              "IMAP greeting, CAPABILITY, LOGINDISABLED before STARTTLS, login, EXISTS, 993"},
+    CheckKind{"delivery", parse_delivery,
+              "send a tokened message, find it over IMAP/POP3 within a time, assert its headers"},
 };
 }  // namespace
 

@@ -12,7 +12,8 @@ lab_require
 lab_lock
 TMP=$(mktemp -d)
 trap '"$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"; rm -rf "$TMP"' EXIT
-SUITES=("$ROOT/suites/mx-baseline.yaml" "$ROOT/suites/submission.yaml" "$ROOT/suites/open-relay-audit.yaml")
+SUITES=("$ROOT/suites/mx-baseline.yaml" "$ROOT/suites/submission.yaml" "$ROOT/suites/open-relay-audit.yaml"
+    "$ROOT/suites/mailbox-access.yaml")
 started=$(date +%s)
 
 # expect VARIANT [SUITE:CHECK[/VARIANT]=STATUS ...]: every result not listed must pass.
@@ -67,12 +68,21 @@ expect percent-hack-relay \
 expect no-starttls mx-baseline:ehlo-extensions=fail mx-baseline:starttls-certificate=fail
 expect plaintext-auth submission:no-auth-before-tls=fail
 expect weak-tls mx-baseline:starttls-certificate=fail submission:starttls-certificate=fail \
-    submission:smtps-certificate=fail
-# AUTH refuses to send the real password over TLS it cannot verify: error, not fail.
+    submission:smtps-certificate=fail \
+    mailbox-access:pop3-stls-login=fail mailbox-access:pop3s-login=fail \
+    mailbox-access:imap-starttls-login=fail mailbox-access:imaps-login=fail
+# AUTH refuses to send the real password over TLS it cannot verify: error, not fail. The
+# mailbox checks judge the certificate themselves (fail) and then send no credential; delivery
+# cannot even send its message over STARTTLS there (error).
 expect expired-cert mx-baseline:starttls-certificate=fail submission:starttls-certificate=fail \
-    submission:smtps-certificate=fail submission:auth-required-before-mail=error submission:auth-works=error
+    submission:smtps-certificate=fail submission:auth-required-before-mail=error submission:auth-works=error \
+    mx-baseline:delivery-reaches-mailbox=error \
+    mailbox-access:pop3-stls-login=fail mailbox-access:pop3s-login=fail \
+    mailbox-access:imap-starttls-login=fail mailbox-access:imaps-login=fail \
+    mailbox-access:pop3-wrong-password-rejected=fail mailbox-access:imap-wrong-password-rejected=fail
 expect no-recipient-verification mx-baseline:unknown-recipient-rejected=fail
-expect no-spf mx-baseline:spf-fail-rejected=fail
+# Without the SPF policy no Authentication-Results header is written on delivery.
+expect no-spf mx-baseline:spf-fail-rejected=fail mx-baseline:delivery-reaches-mailbox=fail
 expect no-postscreen mx-baseline:early-talker-rejected=fail
 expect correct  # and back: the lab recovers from every break
 
