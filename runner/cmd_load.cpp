@@ -168,6 +168,8 @@ void add_load_command(CLI::App& app, std::function<int()>& action) {
     cmd->add_option("--from", o.from, "Envelope sender");
     cmd->add_option("--to", o.to, "Envelope recipient (with --recipients N: local+1@domain ...)");
     cmd->add_option("--helo", o.helo, "EHLO name");
+    cmd->add_flag("--ehlo", o.ehlo,
+                  "Say EHLO even without --pipelining/--starttls/--auth (default there: HELO)");
     cmd->add_flag("--pipelining", o.pipelining,
                   "Send MAIL, RCPT and DATA in one batch when the server offers PIPELINING");
     cmd->add_flag("--starttls", o.starttls, "Upgrade every connection with STARTTLS");

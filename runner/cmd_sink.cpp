@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "model/duration.hpp"
 #include "runner/cmd_load.hpp"
@@ -25,6 +28,7 @@ struct SinkCli {
     std::string listen = "127.0.0.1:2525", duration, hostname = "sink.mailspec.test";
     std::string cert, key;
     std::uint64_t messages = 0;
+    unsigned threads = 1;
     bool json = false;
 };
 
@@ -46,7 +50,7 @@ int run_sink(const SinkCli& c) {
         return exit_code::usage;
     }
 
-    asio::io_context io(1);
+    asio::io_context io(static_cast<int>(c.threads));
     std::unique_ptr<load::SinkServer> server;
     try {
         server = std::make_unique<load::SinkServer>(io.get_executor(), o);
@@ -55,12 +59,16 @@ int run_sink(const SinkCli& c) {
         return exit_code::usage;
     }
     auto started = std::chrono::steady_clock::now();
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    asio::steady_timer timer(io);
-    auto stop = [&] {
-        server->stop();
-        signals.cancel();
-        timer.cancel();
+    // Signals, the timer and stopping run on one strand: --messages may trigger from any thread.
+    auto control = asio::make_strand(io);
+    asio::signal_set signals(control, SIGINT, SIGTERM);
+    asio::steady_timer timer(control);
+    std::function<void()> stop = [&] {
+        asio::dispatch(control, [&] {
+            server->stop();
+            signals.cancel();
+            timer.cancel();
+        });
     };
     signals.async_wait([&](boost::system::error_code e, int) {
         if (!e) stop();
@@ -77,7 +85,12 @@ int run_sink(const SinkCli& c) {
               << (at.address().is_v6() ? "[" + at.address().to_string() + "]"
                                        : at.address().to_string())
               << ":" << at.port() << std::endl;
+    std::vector<std::thread> helpers;
+    for (unsigned i = 1; i < c.threads; ++i)
+        helpers.emplace_back([&io] { io.run(); });
     io.run();
+    for (auto& t : helpers)
+        t.join();
 
     auto n = server->counts();
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
@@ -114,6 +127,9 @@ void add_sink_command(CLI::App& app, std::function<int()>& action) {
     key->needs(cert);
     cmd->add_option("--duration", c->duration, "Stop after this long (30s, 2m)");
     cmd->add_option("--messages", c->messages, "Stop after this many messages");
+    cmd->add_option("--threads", c->threads,
+                    "Threads serving connections (default 1; more for many TLS handshakes)")
+        ->check(CLI::Range(1, 256));
     cmd->add_flag("--json", c->json, "Print the counts as JSON");
     cmd->callback([c, &action] { action = [c] { return run_sink(*c); }; });
 }

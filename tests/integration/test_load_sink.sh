@@ -52,9 +52,10 @@ if [ $rc = 0 ] && [ "$(json "$work/load.json" messages_ok)" = 500 ] &&
 check "the sink received exactly 500 messages, 1000 recipients, 1 500 000 octets"
 if [ "$(json "$work/plain.json" messages)" = 500 ] && [ "$(json "$work/plain.json" recipients)" = 1000 ] &&
     [ "$(json "$work/plain.json" bytes)" = 1500000 ]; then ok; else bad "$(cat "$work/plain.json")"; fi
-check "connections on both sides agree (100)"
-if [ "$(json "$work/plain.json" connections)" = 100 ] && [ "$(json "$work/load.json" connections)" = 100 ]
-then ok; else bad "sink $(json "$work/plain.json" connections), load $(json "$work/load.json" connections)"; fi
+check "connections agree: 100-119 (20 sessions end short at most once), the sink saw one more (wait_listening)"
+lc=$(json "$work/load.json" connections)
+sc=$(json "$work/plain.json" connections)
+if [ "$lc" -ge 100 ] && [ "$lc" -le 119 ] && [ "$sc" = $((lc + 1)) ]; then ok; else bad "sink $sc, load $lc"; fi
 
 echo "== STARTTLS verified against the CA, AUTH PLAIN with the password from the environment"
 start_sink tls --cert "$work/server.pem" --key "$work/server.key" --messages 60

@@ -107,7 +107,9 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
         : ex(e), o(std::move(opts)), to(std::move(t)), sweeper(e) {
         std::string message = make_message(o);
         payload = message + ".\r\n";
-        ehlo = "EHLO " + o.helo + "\r\n";
+        // Like smtp-source, plain HELO when no extension is used: one reply line, not eight.
+        bool esmtp = o.ehlo || o.pipelining || o.starttls || o.auth_user;
+        ehlo = (esmtp ? "EHLO " : "HELO ") + o.helo + "\r\n";
         mail = "MAIL FROM:<" + o.from + ">\r\n";
         batch = mail;
         for (std::size_t i = 0; i < o.recipients; ++i) {

@@ -22,6 +22,7 @@ struct LoadOptions {
     std::string from = "load@mailspec.test";
     std::string to = "sink@mailspec.test";  // with R > 1: "sink+N@mailspec.test"
     std::string helo = "load.mailspec.test";
+    bool ehlo = false;  // EHLO even when no extension is needed (then: HELO, like smtp-source)
     bool pipelining = false;  // MAIL, RCPTs and DATA in one write (when the server offers it)
     bool starttls = false;
     std::string ca_file;                   // trust for STARTTLS; empty = system store

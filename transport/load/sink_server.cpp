@@ -1,13 +1,17 @@
 #include "transport/load/sink_server.hpp"
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <functional>
 #include <list>
+#include <mutex>
 #include <stdexcept>
 
 namespace mailspec::load {
@@ -17,8 +21,11 @@ namespace ssl = asio::ssl;
 using asio::ip::tcp;
 
 struct SinkServer::Impl : std::enable_shared_from_this<Impl> {
+    // Each connection lives on a strand of its own, so several threads can serve them.
     struct Conn {
-        Conn(tcp::socket s, SinkSession::Options o) : sock(std::move(s)), session(std::move(o)) {}
+        Conn(asio::strand<asio::any_io_executor> st, tcp::socket s, SinkSession::Options o)
+            : strand(std::move(st)), sock(std::move(s)), session(std::move(o)) {}
+        asio::strand<asio::any_io_executor> strand;
         tcp::socket sock;
         std::unique_ptr<ssl::stream<tcp::socket&>> tls;
         SinkSession session;
@@ -27,20 +34,23 @@ struct SinkServer::Impl : std::enable_shared_from_this<Impl> {
     SinkOptions o;
     tcp::acceptor acceptor;
     std::unique_ptr<ssl::context> tls_ctx;
-    std::list<Conn> conns;   // open connections (stop() closes them)
-    SinkCounts done_counts;  // of closed connections
+    asio::any_io_executor ex;
+    mutable std::mutex m;  // guards conns and done_counts (threads serve connections)
+    std::list<std::shared_ptr<Conn>> conns;  // open connections (stop() closes them)
+    SinkCounts done_counts;                  // of closed connections
     std::function<void()> on_limit;
-    bool stopped = false;
-    std::uint64_t messages = 0;  // running total, for max_messages
+    std::atomic<bool> stopped{false}, limit_hit{false};
+    std::atomic<std::uint64_t> messages{0};  // running total, for max_messages
 
-    Impl(asio::any_io_executor ex, SinkOptions opts) : o(std::move(opts)), acceptor(ex) {
+    Impl(asio::any_io_executor e, SinkOptions opts)
+        : o(std::move(opts)), acceptor(asio::make_strand(e)), ex(e) {
         acceptor.open(o.listen.protocol());
         acceptor.set_option(tcp::acceptor::reuse_address(true));
         acceptor.bind(o.listen);
         acceptor.listen(asio::socket_base::max_listen_connections);
         if (!o.cert_file.empty()) {
             tls_ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-            SSL_CTX_set_mode(tls_ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+            SSL_CTX_set_num_tickets(tls_ctx->native_handle(), 1);  // one resumption ticket
             // Clients may resume sessions (tickets; ids for TLS 1.2) as real MTAs do.
             static const unsigned char kContext[] = "mailspec-sink";
             SSL_CTX_set_session_id_context(tls_ctx->native_handle(), kContext, sizeof kContext - 1);
@@ -52,20 +62,18 @@ struct SinkServer::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
+    // Exact once the connections are idle (after the run); approximate while they run.
     SinkCounts counts() const {
+        std::lock_guard lock(m);
         SinkCounts c = done_counts;
         for (const auto& conn : conns)
-            c.add(conn.session.counts());
+            c.add(conn->session.counts());
         return c;
     }
 
     void check_limit() {
-        if (o.max_messages == 0 || !on_limit) return;
-        if (messages >= o.max_messages) {
-            auto f = std::move(on_limit);
-            on_limit = nullptr;
-            f();
-        }
+        if (o.max_messages == 0 || !on_limit || messages < o.max_messages) return;
+        if (!limit_hit.exchange(true)) on_limit();
     }
 
     asio::awaitable<void> write(Conn& c, const std::string& out) {
@@ -115,11 +123,16 @@ struct SinkServer::Impl : std::enable_shared_from_this<Impl> {
                 continue;  // e.g. EMFILE: keep serving the connections we have
             }
             s.set_option(tcp::no_delay(true), ec);
-            conns.emplace_back(std::move(s), so);
-            auto it = std::prev(conns.end());
-            asio::co_spawn(acceptor.get_executor(), serve(*it), [self, it](std::exception_ptr) {
-                auto c = it->session.counts();
+            auto conn = std::make_shared<Conn>(asio::make_strand(ex), std::move(s), so);
+            std::list<std::shared_ptr<Conn>>::iterator it;
+            {
+                std::lock_guard lock(m);
+                it = conns.insert(conns.end(), conn);
+            }
+            asio::co_spawn(conn->strand, serve(*conn), [self, it, conn](std::exception_ptr) {
+                auto c = conn->session.counts();
                 c.connections = 1;
+                std::lock_guard lock(self->m);
                 self->done_counts.add(c);
                 self->conns.erase(it);
             });
@@ -131,7 +144,13 @@ SinkServer::SinkServer(asio::any_io_executor ex, SinkOptions options)
     : impl_(std::make_shared<Impl>(ex, std::move(options))) {}
 
 SinkServer::~SinkServer() {
-    stop();
+    // The event loop has ended by now: close directly, nothing else touches the sockets.
+    impl_->stopped = true;
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+    std::lock_guard lock(impl_->m);
+    for (auto& c : impl_->conns)
+        c->sock.close(ec);
 }
 
 tcp::endpoint SinkServer::local_endpoint() const {
@@ -145,14 +164,22 @@ void SinkServer::start(std::function<void()> on_limit) {
 
 void SinkServer::stop() {
     impl_->stopped = true;
-    boost::system::error_code ec;
-    impl_->acceptor.close(ec);
+    // Sockets are closed on their own strands: another thread may be using them.
+    asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
+        boost::system::error_code ec;
+        impl->acceptor.close(ec);
+    });
+    std::lock_guard lock(impl_->m);
     for (auto& c : impl_->conns)
-        c.sock.close(ec);
+        asio::dispatch(c->strand, [c] {
+            boost::system::error_code ec;
+            c->sock.close(ec);
+        });
 }
 
 SinkCounts SinkServer::counts() const {
     auto c = impl_->counts();
+    std::lock_guard lock(impl_->m);
     c.connections += impl_->conns.size();
     return c;
 }

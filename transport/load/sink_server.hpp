@@ -28,15 +28,16 @@ class SinkServer {
   public:
     // Binds and listens at once; throws boost::system::system_error when it cannot, and
     // std::runtime_error for an unusable certificate or key.
+    // `ex` may be run by several threads: each connection gets a strand of its own.
     SinkServer(boost::asio::any_io_executor ex, SinkOptions options);
-    ~SinkServer();
+    ~SinkServer();  // after the event loop has ended
     SinkServer(const SinkServer&) = delete;
     SinkServer& operator=(const SinkServer&) = delete;
 
     boost::asio::ip::tcp::endpoint local_endpoint() const;
     // Accepts until stop(); `on_limit` runs when max_messages were received.
     void start(std::function<void()> on_limit = nullptr);
-    void stop();  // closes the listener and every open connection
+    void stop();  // closes the listener and every open connection (thread-safe)
     // Counts over finished and open connections.
     SinkCounts counts() const;
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <thread>
 
 #include "tests/unit/transport/test_pki.hpp"
 #include "transport/load/load_generator.hpp"
@@ -135,6 +137,39 @@ TEST(LoadSink, RefusedConnectionsAreCountedByReason) {
     ASSERT_EQ(gen.report().errors.size(), 1u);
     EXPECT_EQ(gen.report().errors.begin()->second, 5u);
     EXPECT_NE(gen.report().errors.begin()->first.find("connect: "), std::string::npos);
+}
+
+TEST(LoadSink, SinkOnSeveralThreadsCountsEveryMessage) {
+    asio::io_context sink_io(3), load_io(1);
+    SinkOptions so;
+    so.listen = tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    so.max_messages = 300;
+    so.cert_file = testing::TestPki::get().cert_file;
+    so.key_file = testing::TestPki::get().key_file;
+    SinkServer sink(sink_io.get_executor(), so);
+    std::atomic<int> limit_calls{0};
+    sink.start([&] {
+        ++limit_calls;
+        sink.stop();
+    });
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 3; ++i)
+        threads.emplace_back([&] { sink_io.run(); });
+    LoadOptions o;
+    o.messages = 300;
+    o.sessions = 30;
+    o.per_connection = 4;
+    o.starttls = true;
+    o.insecure = true;
+    LoadGenerator gen(load_io.get_executor(), o, {sink.local_endpoint()});
+    gen.start([] {});
+    load_io.run();
+    for (auto& t : threads)
+        t.join();  // the sink stops itself after 300 messages
+    EXPECT_EQ(gen.report().messages_ok, 300u);
+    EXPECT_EQ(sink.counts().messages, 300u);
+    EXPECT_EQ(sink.counts().connections, gen.report().connections);
+    EXPECT_EQ(limit_calls, 1);
 }
 
 TEST(LoadSink, ListenAddressParsing) {
