@@ -78,7 +78,7 @@ if any(k[0] == "b" for k in wall):
             "Postfix's `smtp-sink -u nobody -m 2000 127.0.0.1:PORT 2048`.",
             "`smtp-source -s S -m N -l 1024 -f load@mailspec.test -t sink@mailspec.test` vs "
             f"`mailspec load --sessions S --messages N --size {size} --json -q`; STARTTLS: "
-            "`--starttls --ca-file` against `mailspec sink --cert --key` (ECDSA P-256, TLS 1.3, "
+            "`--starttls --ca-file` against `mailspec sink --cert --key --threads 2` (ECDSA P-256, TLS 1.3, "
             "session resumption as MTAs do; smtp-source and smtp-sink cannot do TLS).", "",
             "| sessions | smtp-source msg/s | mailspec load msg/s | ratio | load STARTTLS msg/s | STARTTLS / smtp-source |",
             "|---|---|---|---|---|---|"]

@@ -64,14 +64,16 @@ if wants b || wants c; then
     wait_listening 127.0.0.1 "$sink_port"
 fi
 if wants b; then
-    MESSAGES=${BENCH_MESSAGES:-5000}
+    MESSAGES=${BENCH_MESSAGES:-3000}
     # smtp-source's -l is the body; measure its whole message on mailspec sink to send the same.
     probe_port=$(free_port 127.0.0.1)
-    "$MAILSPEC" sink --listen 127.0.0.1:"$probe_port" --messages 10 --json >"$work/probe.json" 2>/dev/null &
+    "$MAILSPEC" sink --listen 127.0.0.1:"$probe_port" --json >"$work/probe.json" 2>/dev/null &
     probe=$!
     wait_listening 127.0.0.1 "$probe_port"
     smtp-source -s 2 -m 10 -l 1024 -f load@mailspec.test -t sink@mailspec.test 127.0.0.1:"$probe_port"
+    kill -INT $probe
     wait $probe
+    [ "$(json_field "$work/probe.json" messages)" = 10 ] || { echo "bench: size probe failed"; exit 1; }
     size=$(( $(json_field "$work/probe.json" bytes) / 10 ))
     echo "== (b) $MESSAGES messages of $size octets (smtp-source -l 1024), one per connection"
 
@@ -80,7 +82,7 @@ if wants b; then
         -keyout "$work/tls.key" -out "$work/tls.pem" -subj /CN=127.0.0.1 \
         -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
     tls_port=$(free_port 127.0.0.1)
-    "$MAILSPEC" sink --listen 127.0.0.1:"$tls_port" --cert "$work/tls.pem" --key "$work/tls.key" \
+    "$MAILSPEC" sink --listen 127.0.0.1:"$tls_port" --cert "$work/tls.pem" --key "$work/tls.key" --threads 2 \
         >/dev/null 2>&1 & pids+=($!)
     wait_listening 127.0.0.1 "$tls_port"
 
@@ -138,6 +140,6 @@ if wants a; then
     "$ROOT/lab/down" >/dev/null
 fi
 
-python3 "$BENCH/report.py" "$rows" "$RUNS" "${MESSAGES:-5000}" "${size:-}" >"$RESULTS"
+python3 "$BENCH/report.py" "$rows" "$RUNS" "${MESSAGES:-3000}" "${size:-}" >"$RESULTS"
 echo "bench: wrote ${RESULTS#$ROOT/}"
 cat "$RESULTS"
