@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "runner/cmd_load.hpp"
 #include "runner/cmd_merge.hpp"
 #include "runner/cmd_spf.hpp"
 #include "runner/command.hpp"
@@ -33,6 +34,8 @@ int cli_main(int argc, char** argv) {
     add_list_command(app, action);
     add_merge_command(app, action);
     add_spf_command(app, action);
+    add_load_command(app, action);
+    add_sink_command(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

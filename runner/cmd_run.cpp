@@ -14,6 +14,7 @@
 #include "runner/connectors.hpp"
 #include "runner/exit_codes.hpp"
 #include "runner/scheduler.hpp"
+#include "runner/serialized_resolver.hpp"
 #include "runner/suite_set.hpp"
 #include "transport/cares_host_resolver.hpp"
 #include "transport/dns/cares_resolver.hpp"
@@ -28,7 +29,8 @@ struct RunOptions {
     reports::ReportOptions reports;
     std::vector<std::string> only, skip;
     std::size_t parallel = 64;
-    std::string dns;  // HOST:PORT for host names; empty = resolv.conf's servers
+    unsigned jobs = 1;  // threads on the one io_context
+    std::string dns;    // HOST:PORT for host names; empty = resolv.conf's servers
 };
 
 // An id or tag, exactly or as a shell pattern ("relay-*").
@@ -62,12 +64,16 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     boost::asio::io_context io;
     SchedulerOptions so;
     so.max_parallel = opts.parallel;
+    so.threads = opts.jobs;
     std::shared_ptr<transport::Resolver> resolver;
     try {
         transport::DnsOptions dns;
         dns.server = opts.dns;
+        // c-ares is not thread-safe: with --jobs it lives on a strand of its own.
+        auto dns_strand = boost::asio::make_strand(io);
         resolver = std::make_shared<transport::CaresHostResolver>(
-            std::make_shared<transport::CaresResolver>(io.get_executor(), dns));
+            std::make_shared<SerializedResolver<boost::asio::io_context::executor_type>>(
+                dns_strand, std::make_shared<transport::CaresResolver>(dns_strand, dns)));
     } catch (const std::exception& e) {
         std::cerr << "mailspec run: --dns: " << e.what() << "\n";
         return exit_code::usage;
@@ -82,7 +88,8 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     }
     Scheduler scheduler(io, *reporter, so);
     bool interrupted = false;
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    // Signals and the ticker touch the reporter: they run on the scheduler's strand.
+    boost::asio::signal_set signals(scheduler.executor(), SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int) {
         if (ec) return;
         interrupted = true;
@@ -90,7 +97,7 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     });
 
     // Keeps the console's progress line moving while slow checks run.
-    boost::asio::steady_timer ticker(io);
+    boost::asio::steady_timer ticker(scheduler.executor());
     std::function<void()> tick = [&] {
         ticker.expires_after(std::chrono::milliseconds(250));
         ticker.async_wait([&](boost::system::error_code ec) {
@@ -136,6 +143,10 @@ void add_run_command(CLI::App& app, Action& action, const std::vector<std::strin
     cmd->add_option("--skip", opts->skip, "Skip checks whose id or tag matches (glob; repeatable)");
     cmd->add_option("--parallel", opts->parallel, "Checks in flight at once, over all targets")
         ->check(CLI::Range(1, 10000));
+    cmd->add_option("--jobs,-j", opts->jobs,
+                    "Threads running the checks (default 1); helps when TLS handshakes or "
+                    "many results keep one core busy")
+        ->check(CLI::Range(1, 256));
     cmd->add_option("--dns", opts->dns,
                     "DNS server (HOST:PORT) for target host names; default: resolv.conf");
     reports::add_report_options(*cmd, opts->reports);

@@ -1,11 +1,14 @@
 #include "runner/scheduler.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <ctime>
 #include <deque>
 #include <map>
+#include <thread>
 
 #include "checks/check.hpp"
 #include "checks/check_run.hpp"
@@ -79,6 +82,7 @@ struct Scheduler::State {
     };
 
     asio::io_context& io;
+    asio::strand<asio::io_context::executor_type> strand;  // all of State's data lives here
     Reporter& reporter;
     SchedulerOptions options;
     std::vector<Job> jobs;
@@ -92,7 +96,11 @@ struct Scheduler::State {
     asio::steady_timer grace;
 
     State(asio::io_context& io_, Reporter& r, SchedulerOptions o)
-        : io(io_), reporter(r), options(std::move(o)), grace(io_) {}
+        : io(io_),
+          strand(asio::make_strand(io_)),
+          reporter(r),
+          options(std::move(o)),
+          grace(strand) {}
 
     void deliver(Result r) {
         ++summary.counts[r.status];
@@ -124,52 +132,68 @@ struct Scheduler::State {
                 ++running;
                 auto start_at = std::max(Clock::now(), q.next_start);
                 q.next_start = start_at + q.delay;
-                asio::co_spawn(io, run_job(*job, start_at), [this, job, &q](std::exception_ptr) {
-                    --q.running;
-                    --running;
-                    finish(*job);
-                    if (interrupted && running == 0) io.stop();
-                    pump();
-                });
+                // The check on a strand of its own; its end is booked on the scheduler's.
+                asio::co_spawn(asio::make_strand(io), run_job(*job, start_at),
+                               [this, job, &q](std::exception_ptr) {
+                                   asio::post(strand, [this, job, &q] {
+                                       --q.running;
+                                       --running;
+                                       finish(*job);
+                                       if (interrupted && running == 0) io.stop();
+                                       pump();
+                                   });
+                               });
             }
         }
     }
 
     asio::awaitable<void> run_job(Job& job, Clock::time_point start_at) {
+        auto ex = co_await asio::this_coro::executor;  // this check's strand
         if (start_at > Clock::now()) {
-            asio::steady_timer pause(io, start_at);
+            asio::steady_timer pause(ex, start_at);
             co_await pause.async_wait(asio::use_awaitable);
-            // The target pushed back while this check waited for its turn.
-            if (!job.queue->backed_off.empty()) {
-                report_now(job, Status::inconclusive, job.queue->backed_off);
-                co_return;
-            }
+            if (co_await reported_as_backed_off(job)) co_return;
         }
-        CheckRun run({*job.s, *job.spec, *job.target, *job.vantage, job.connector,
-                      io.get_executor(), [this, &job](Result r) {
-                          if (job.done) return;  // late results after the watchdog
-                          note_push_back(job, r);
-                          deliver(std::move(r));
+        // Results are handed to the scheduler's strand (reporters are not thread-safe); `done`
+        // is read there only. Posting keeps them ahead of the job's end, posted later.
+        CheckRun run({*job.s, *job.spec, *job.target, *job.vantage, job.connector, ex,
+                      [this, &job](Result r) {
+                          asio::post(strand, [this, &job, r = std::move(r)]() mutable {
+                              if (job.done) return;  // late results after the watchdog
+                              note_push_back(job, r);
+                              deliver(std::move(r));
+                          });
                       }});
-        arm_watchdog(job, run);
+        asio::post(strand, [this, &job, shell = run.result(), started = run.started()] {
+            arm_watchdog(job, shell, started);
+        });
         try {
             co_await job.spec->check->run(run);
-            if (run.emitted() == 0 && !job.done) {
+            if (run.emitted() == 0) {
                 Result r = run.result();
                 r.status = Status::error;
                 r.message = "internal error: the check ended without a result";
                 run.emit(std::move(r));
             }
         } catch (const std::exception& e) {
-            if (!job.done) {
-                Result r = run.result();
-                r.status = Status::error;
-                r.message = e.what();
-                if (run.emitted() > 0)
-                    r.message += " (after " + std::to_string(run.emitted()) + " results)";
-                run.emit(std::move(r));
-            }
+            Result r = run.result();
+            r.status = Status::error;
+            r.message = e.what();
+            if (run.emitted() > 0)
+                r.message += " (after " + std::to_string(run.emitted()) + " results)";
+            run.emit(std::move(r));
         }
+    }
+
+    // Whether the target pushed back while this check waited for its turn; if so the check is
+    // reported inconclusive. Runs on the scheduler's strand, where the queues live.
+    asio::awaitable<bool> reported_as_backed_off(Job& job) {
+        auto on_strand = [this, &job]() -> asio::awaitable<bool> {
+            if (job.queue->backed_off.empty()) co_return false;
+            report_now(job, Status::inconclusive, job.queue->backed_off);
+            co_return true;
+        };
+        co_return co_await asio::co_spawn(strand, on_strand, asio::use_awaitable);
     }
 
     void note_push_back(Job& job, const Result& r) {
@@ -181,10 +205,10 @@ struct Scheduler::State {
         pump();  // reports the waiting checks now rather than when a slot frees up
     }
 
-    void arm_watchdog(Job& job, CheckRun& run) {
-        job.watchdog = std::make_unique<asio::steady_timer>(io, job.spec->timeout + kWatchdogSlack);
-        Result shell = run.result();
-        auto started = run.started();
+    void arm_watchdog(Job& job, Result shell, Clock::time_point started) {
+        if (job.done) return;
+        job.watchdog =
+            std::make_unique<asio::steady_timer>(strand, job.spec->timeout + kWatchdogSlack);
         job.watchdog->async_wait(
             [this, &job, shell, started](boost::system::error_code ec) mutable {
                 if (ec || job.done) return;
@@ -293,7 +317,14 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
         }
     }
     st.pump();
-    if (st.unfinished > 0) st.io.run();
+    if (st.unfinished > 0) {
+        std::vector<std::thread> helpers;
+        for (unsigned i = 1; i < st.options.threads; ++i)
+            helpers.emplace_back([&st] { st.io.run(); });
+        st.io.run();
+        for (auto& t : helpers)
+            t.join();
+    }
 
     st.summary.duration = Clock::now() - started;
     st.summary.incomplete = st.unfinished > 0;
@@ -303,6 +334,14 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
 }
 
 void Scheduler::interrupt() {
+    asio::dispatch(state_->strand, [this] { interrupt_here(); });
+}
+
+asio::strand<asio::io_context::executor_type> Scheduler::executor() const {
+    return state_->strand;
+}
+
+void Scheduler::interrupt_here() {
     auto& st = *state_;
     if (st.interrupted) return;
     st.interrupted = true;

@@ -5,6 +5,7 @@
 // period; the summary then says the run is incomplete.
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -23,6 +24,9 @@ class Connector;
 
 struct SchedulerOptions {
     std::size_t max_parallel = 64;  // checks in flight across all targets
+    // Threads running the io_context (--jobs). Each check runs on its own strand; the
+    // scheduler's bookkeeping and every reporter call run on one strand (executor()).
+    unsigned threads = 1;
     // Which checks run; the others are reported as skipped with `filter_reason`.
     std::function<bool(const CheckSpec&)> selected = [](const CheckSpec&) { return true; };
     std::string filter_reason = "not selected";
@@ -45,10 +49,14 @@ class Scheduler {
 
     // Runs everything; returns when all checks ended or the run was interrupted.
     RunSummary run(const std::vector<Suite>& suites);
-    // Safe to call from a signal handler posted onto the io_context.
+    // Safe to call from any thread or handler; takes effect on the scheduler's strand.
     void interrupt();
+    // The strand on which the scheduler calls the reporter: anything else that calls it
+    // while run() runs (a progress ticker) must run there too.
+    boost::asio::strand<boost::asio::io_context::executor_type> executor() const;
 
   private:
+    void interrupt_here();
     struct State;
     std::unique_ptr<State> state_;
 };

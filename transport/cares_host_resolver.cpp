@@ -1,5 +1,6 @@
 #include "transport/cares_host_resolver.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -25,13 +26,19 @@ asio::awaitable<std::vector<tcp::endpoint>> CaresHostResolver::resolve(
     };
     auto ex = co_await asio::this_coro::executor;
     auto p = std::make_shared<Pending>(ex, deadline);
-    dns_->resolve({host, dns::RrType::a}, [p](dns::Answer a) {
-        p->v4 = std::move(a);
-        if (p->both()) p->wake.cancel();
+    // Answers are handed to this coroutine's executor: with `run --jobs N` the resolver runs
+    // on a strand of its own and `p` must only be touched from this one.
+    dns_->resolve({host, dns::RrType::a}, [p, ex](dns::Answer a) {
+        asio::post(ex, [p, a = std::move(a)]() mutable {
+            p->v4 = std::move(a);
+            if (p->both()) p->wake.cancel();
+        });
     });
-    dns_->resolve({host, dns::RrType::aaaa}, [p](dns::Answer a) {
-        p->v6 = std::move(a);
-        if (p->both()) p->wake.cancel();
+    dns_->resolve({host, dns::RrType::aaaa}, [p, ex](dns::Answer a) {
+        asio::post(ex, [p, a = std::move(a)]() mutable {
+            p->v6 = std::move(a);
+            if (p->both()) p->wake.cancel();
+        });
     });
     boost::system::error_code ec;
     if (!p->both()) co_await p->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -1,0 +1,184 @@
+// mailspec load's engine against mailspec sink's server, both in this process on loopback.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <thread>
+
+#include "tests/unit/transport/test_pki.hpp"
+#include "transport/load/load_generator.hpp"
+#include "transport/load/sink_server.hpp"
+
+namespace mailspec::load {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct Outcome {
+    LoadReport report;
+    SinkCounts sink;
+};
+
+Outcome run(LoadOptions o, bool tls = false) {
+    asio::io_context io;
+    SinkOptions so;
+    so.listen = tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    if (tls) {
+        so.cert_file = testing::TestPki::get().cert_file;
+        so.key_file = testing::TestPki::get().key_file;
+    }
+    SinkServer sink(io.get_executor(), so);
+    sink.start();
+    o.host = "127.0.0.1";
+    o.port = sink.local_endpoint().port();
+    LoadGenerator gen(io.get_executor(), o, {sink.local_endpoint()});
+    gen.start([&] { sink.stop(); });
+    io.run();
+    return {gen.report(), sink.counts()};
+}
+
+TEST(LoadSink, EveryMessageArrivesOncePerConnectionByDefault) {
+    LoadOptions o;
+    o.messages = 57;
+    o.sessions = 8;
+    o.size = 2000;
+    auto r = run(o);
+    EXPECT_EQ(r.report.messages_ok, 57u);
+    EXPECT_EQ(r.report.messages_failed, 0u);
+    EXPECT_EQ(r.report.connections, 57u);
+    EXPECT_EQ(r.report.bytes_ok, 57u * 2000u);
+    EXPECT_TRUE(r.report.errors.empty());
+    EXPECT_EQ(r.sink.messages, 57u);
+    EXPECT_EQ(r.sink.bytes, 57u * 2000u);
+    EXPECT_EQ(r.sink.connections, 57u);
+    for (auto p : {Phase::connect, Phase::greeting, Phase::ehlo, Phase::mail, Phase::data})
+        EXPECT_EQ(r.report.phase(p).count(), 57u);
+    EXPECT_EQ(r.report.phase(Phase::tls).count(), 0u);
+}
+
+TEST(LoadSink, PipeliningWithSeveralMessagesPerConnectionAndRecipients) {
+    LoadOptions o;
+    o.messages = 100;
+    o.sessions = 5;
+    o.per_connection = 7;
+    o.recipients = 3;
+    o.pipelining = true;
+    auto r = run(o);
+    EXPECT_EQ(r.report.messages_ok, 100u);
+    EXPECT_EQ(r.sink.messages, 100u);
+    EXPECT_EQ(r.sink.recipients, 300u);
+    // 100 messages, at most 7 per connection: at least 15 connections, at most 20 (5 sessions
+    // may each end with a short connection).
+    EXPECT_GE(r.report.connections, 15u);
+    EXPECT_LE(r.report.connections, 20u);
+    EXPECT_EQ(r.sink.connections, r.report.connections);
+}
+
+TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
+    LoadOptions o;
+    o.messages = 12;
+    o.sessions = 3;
+    o.starttls = true;
+    o.ca_file = testing::TestPki::get().ca_file;
+    o.server_name = "localhost";
+    o.auth_user = "alice";
+    o.password = "not-a-real-secret";
+    auto r = run(o, true);
+    EXPECT_EQ(r.report.messages_ok, 12u);
+    EXPECT_EQ(r.report.phase(Phase::tls).count(), 12u);
+    EXPECT_EQ(r.report.phase(Phase::auth).count(), 12u);
+    EXPECT_EQ(r.sink.tls, 12u);
+    EXPECT_EQ(r.sink.messages, 12u);
+}
+
+TEST(LoadSink, UntrustedCertificateFailsEveryMessageAndSaysWhy) {
+    LoadOptions o;
+    o.messages = 4;
+    o.sessions = 2;
+    o.starttls = true;
+    o.ca_file = testing::TestPki::get().other_ca_file;
+    o.server_name = "localhost";
+    auto r = run(o, true);
+    EXPECT_EQ(r.report.messages_ok, 0u);
+    EXPECT_EQ(r.report.messages_failed, 4u);
+    EXPECT_EQ(r.sink.messages, 0u);
+    ASSERT_EQ(r.report.errors.size(), 1u);
+    EXPECT_NE(r.report.errors.begin()->first.find("tls: "), std::string::npos)
+        << r.report.errors.begin()->first;
+    EXPECT_EQ(r.report.errors.begin()->second, 4u);
+}
+
+TEST(LoadSink, StarttlsNotOfferedIsAnErrorPerConnection) {
+    LoadOptions o;
+    o.messages = 3;
+    o.starttls = true;
+    o.insecure = true;
+    auto r = run(o);
+    EXPECT_EQ(r.report.messages_failed, 3u);
+    EXPECT_EQ(r.report.errors.count("server does not offer STARTTLS (tls)"), 1u);
+}
+
+TEST(LoadSink, RefusedConnectionsAreCountedByReason) {
+    asio::io_context io;
+    // A port that was free a moment ago: nothing listens there.
+    tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    auto ep = probe.local_endpoint();
+    probe.close();
+    LoadOptions o;
+    o.messages = 5;
+    o.sessions = 2;
+    LoadGenerator gen(io.get_executor(), o, {ep});
+    gen.start([] {});
+    io.run();
+    EXPECT_EQ(gen.report().messages_failed, 5u);
+    EXPECT_EQ(gen.report().connections, 0u);
+    ASSERT_EQ(gen.report().errors.size(), 1u);
+    EXPECT_EQ(gen.report().errors.begin()->second, 5u);
+    EXPECT_NE(gen.report().errors.begin()->first.find("connect: "), std::string::npos);
+}
+
+TEST(LoadSink, SinkOnSeveralThreadsCountsEveryMessage) {
+    asio::io_context sink_io(3), load_io(1);
+    SinkOptions so;
+    so.listen = tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    so.max_messages = 300;
+    so.cert_file = testing::TestPki::get().cert_file;
+    so.key_file = testing::TestPki::get().key_file;
+    SinkServer sink(sink_io.get_executor(), so);
+    std::atomic<int> limit_calls{0};
+    sink.start([&] {
+        ++limit_calls;
+        sink.stop();
+    });
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 3; ++i)
+        threads.emplace_back([&] { sink_io.run(); });
+    LoadOptions o;
+    o.messages = 300;
+    o.sessions = 30;
+    o.per_connection = 4;
+    o.starttls = true;
+    o.insecure = true;
+    LoadGenerator gen(load_io.get_executor(), o, {sink.local_endpoint()});
+    gen.start([] {});
+    load_io.run();
+    for (auto& t : threads)
+        t.join();  // the sink stops itself after 300 messages
+    EXPECT_EQ(gen.report().messages_ok, 300u);
+    EXPECT_EQ(sink.counts().messages, 300u);
+    EXPECT_EQ(sink.counts().connections, gen.report().connections);
+    EXPECT_EQ(limit_calls, 1);
+}
+
+TEST(LoadSink, ListenAddressParsing) {
+    EXPECT_EQ(parse_listen_address("127.0.0.1:2525")->port(), 2525);
+    EXPECT_TRUE(parse_listen_address("[::1]:25")->address().is_v6());
+    EXPECT_EQ(parse_listen_address("127.0.0.1:0")->port(), 0);
+    for (const char* bad : {"127.0.0.1", "::1:25", "127.0.0.1:65536", "host:25", ":25", "1.2.3.4:"})
+        EXPECT_FALSE(parse_listen_address(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace mailspec::load

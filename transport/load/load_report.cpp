@@ -1,0 +1,94 @@
+#include "transport/load/load_report.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace mailspec::load {
+
+std::string_view to_string(Phase p) {
+    switch (p) {
+        case Phase::connect:
+            return "connect";
+        case Phase::greeting:
+            return "greeting";
+        case Phase::ehlo:
+            return "ehlo";
+        case Phase::tls:
+            return "tls";
+        case Phase::auth:
+            return "auth";
+        case Phase::mail:
+            return "mail";
+        case Phase::data:
+            return "data";
+        case Phase::count_:
+            break;
+    }
+    return "?";
+}
+
+double LoadReport::messages_per_second() const {
+    return elapsed.count() > 0 ? static_cast<double>(messages_ok) / elapsed.count() : 0.0;
+}
+
+double LoadReport::bytes_per_second() const {
+    return elapsed.count() > 0 ? static_cast<double>(bytes_ok) / elapsed.count() : 0.0;
+}
+
+nlohmann::json to_json(const LoadReport& r) {
+    nlohmann::json j;
+    j["messages_ok"] = r.messages_ok;
+    j["messages_failed"] = r.messages_failed;
+    j["connections"] = r.connections;
+    j["bytes_ok"] = r.bytes_ok;
+    j["elapsed_s"] = r.elapsed.count();
+    j["messages_per_s"] = r.messages_per_second();
+    j["bytes_per_s"] = r.bytes_per_second();
+    j["interrupted"] = r.interrupted;
+    auto& phases = j["latency_us"] = nlohmann::json::object();
+    for (std::size_t i = 0; i < kPhases; ++i) {
+        const auto& h = r.phases[i];
+        if (h.count() == 0) continue;
+        phases[std::string(to_string(static_cast<Phase>(i)))] = {{"count", h.count()},
+                                                                 {"p50", h.percentile(50).count()},
+                                                                 {"p90", h.percentile(90).count()},
+                                                                 {"p99", h.percentile(99).count()},
+                                                                 {"max", h.max().count()},
+                                                                 {"mean", h.mean_us()}};
+    }
+    j["errors"] = r.errors;
+    return j;
+}
+
+namespace {
+std::string ms(std::chrono::microseconds us) {
+    return fmt::format("{:.2f}", static_cast<double>(us.count()) / 1000.0);
+}
+}  // namespace
+
+std::string to_text(const LoadReport& r) {
+    std::string out = fmt::format(
+        "{} messages accepted, {} failed, {} connections in {:.2f} s{}\n"
+        "{:.1f} messages/s, {:.1f} KiB/s\n",
+        r.messages_ok, r.messages_failed, r.connections, r.elapsed.count(),
+        r.interrupted ? " (interrupted)" : "", r.messages_per_second(),
+        r.bytes_per_second() / 1024.0);
+    out += fmt::format("{:<10}{:>9}{:>10}{:>10}{:>10}{:>10}   (ms)\n", "phase", "count", "p50",
+                       "p90", "p99", "max");
+    for (std::size_t i = 0; i < kPhases; ++i) {
+        const auto& h = r.phases[i];
+        if (h.count() == 0) continue;
+        out += fmt::format("{:<10}{:>9}{:>10}{:>10}{:>10}{:>10}\n",
+                           to_string(static_cast<Phase>(i)), h.count(), ms(h.percentile(50)),
+                           ms(h.percentile(90)), ms(h.percentile(99)), ms(h.max()));
+    }
+    if (!r.errors.empty()) {
+        out += "errors:\n";
+        for (const auto& [what, n] : r.errors)
+            out += fmt::format("  {:>8}  {}\n", n, what);
+    }
+    return out;
+}
+
+}  // namespace mailspec::load
