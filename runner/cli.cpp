@@ -33,6 +33,7 @@ int cli_main(int argc, char** argv) {
     add_list_command(app, action);
     add_merge_command(app, action);
     add_spf_command(app, action);
+    add_agent_command(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -20,6 +20,7 @@ namespace mailspec {
 namespace transport {
 class Connector;
 }
+class RemoteVantage;
 
 struct SchedulerOptions {
     std::size_t max_parallel = 64;  // checks in flight across all targets
@@ -29,6 +30,9 @@ struct SchedulerOptions {
     std::chrono::milliseconds grace{2000};  // after an interrupt
     // The connector for a vantage (tests inject their own). Throwing = vantage unusable.
     std::function<std::shared_ptr<transport::Connector>(const Vantage&)> connector_for;
+    // Vantages of kind ssh run their checks through this, all checks of a (suite, vantage)
+    // at once (runner/agent_remote.hpp). Throwing = vantage unusable.
+    std::function<std::shared_ptr<RemoteVantage>(const Vantage&)> remote_for;
 };
 
 class Scheduler {
