@@ -62,7 +62,9 @@ struct Shared {
     Clock::time_point last = Clock::now();
     bool finished = false;
     bool stalled = false;
-    Shared(asio::any_io_executor ex, const std::vector<std::string>& argv) : proc(ex, argv) {}
+    asio::steady_timer watch;  // the watchdog's; cancelled when the session ends
+    Shared(asio::any_io_executor ex, const std::vector<std::string>& argv)
+        : proc(ex, argv), watch(ex) {}
 };
 
 asio::awaitable<void> read_stderr(std::shared_ptr<Shared> sh) {
@@ -78,11 +80,10 @@ asio::awaitable<void> read_stderr(std::shared_ptr<Shared> sh) {
 }
 
 asio::awaitable<void> watchdog(std::shared_ptr<Shared> sh, std::chrono::milliseconds stall) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
     while (!sh->finished) {
-        timer.expires_at(sh->last + stall);
+        sh->watch.expires_at(sh->last + stall);
         boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await sh->watch.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (sh->finished) break;
         if (Clock::now() >= sh->last + stall) {
             sh->stalled = true;
@@ -279,6 +280,7 @@ class AgentSession : public RemoteVantage {
         for (int i = 0; i < 50 && !sh_->err_done; ++i)
             co_await pause(std::chrono::milliseconds(20));
         sh_->finished = true;
+        sh_->watch.cancel();
     }
 
     asio::any_io_executor ex_;
