@@ -61,7 +61,7 @@ def expect(key, status, what, transcript_has=None, message_has=None):
 
 expect(("relay-allowed", "inside"), "pass", "relay from inside (127.0.0.20) allowed")
 expect(("relay-allowed", "as-inside"), "pass",
-       "via the gateway, XCLIENT ADDR=127.0.0.20 relays (Postfix answers XCLIENT 220)",
+       "via the gateway, XCLIENT ADDR=127.0.0.20 relays",
        transcript_has="XCLIENT ADDR=127.0.0.20 NAME=inside.lab.test")
 expect(("relay-denied", "as-outside"), "pass",
        "via the same gateway, XCLIENT ADDR=127.0.0.30 is denied",
@@ -69,6 +69,13 @@ expect(("relay-denied", "as-outside"), "pass",
 expect(("relay-denied", "unauthorised"), "inconclusive",
        "XCLIENT from an address not in smtpd_authorized_xclient_hosts: inconclusive",
        message_has="does not offer XCLIENT")
+r = res.get(("relay-allowed", "as-inside"))
+lines = [(t["dir"], t["text"]) for t in r["transcript"]] if r else []
+after = [text for i, (d, text) in enumerate(lines) if d.startswith("<")
+         and any(t.startswith("XCLIENT ") for _, t in lines[:i])]
+ok = bool(after) and after[0].startswith("220 ")
+print("  check: Postfix accepts XCLIENT with a new 220 greeting ... " + ("ok" if ok else f"FAILED: {after[:2]}"))
+failures += not ok
 sys.exit(1 if failures else 0)
 PY
 lab_finish
