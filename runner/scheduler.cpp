@@ -172,11 +172,19 @@ struct Scheduler::State {
                             }),
                 [this, g](std::exception_ptr e) {
                     --running;
+                    std::string why = "internal error: the remote vantage reported nothing";
+                    if (e) {
+                        try {
+                            std::rethrow_exception(e);
+                        } catch (const std::exception& ex) {
+                            why = std::string("internal error in the remote vantage: ") + ex.what();
+                        } catch (...) {
+                            why = "internal error in the remote vantage";
+                        }
+                    }
                     for (std::size_t i = 0; i < g->jobs.size(); ++i) {
                         if (!g->reported[i] && !interrupted)
-                            report_now(*g->jobs[i], Status::error,
-                                       e ? "internal error: the remote vantage failed"
-                                         : "internal error: the remote vantage reported nothing");
+                            report_now(*g->jobs[i], Status::error, why);
                         else if (g->reported[i])
                             finish(*g->jobs[i]);
                     }

@@ -12,6 +12,7 @@
 #include "runner/agent_protocol.hpp"
 #include "runner/agent_request.hpp"
 #include "runner/agent_session.hpp"
+#include "runner/scheduler.hpp"
 #include "runner/suite_loader.hpp"
 #include "tests/unit/support/temp_file.hpp"
 #include "version.hpp"
@@ -338,6 +339,60 @@ TEST_F(SessionTest, NoiseBeforeTheHelloIsTolerated) {
                    quoted(agent::encode(agent::End{false})));
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out.find("b")->second.status, Status::pass);
+}
+
+// The scheduler's hook: ssh checks go to remote_for once per (suite, vantage), all at once;
+// a check the remote vantage leaves unreported becomes an error; local ones run as before.
+class FakeRemote : public RemoteVantage {
+  public:
+    boost::asio::awaitable<void> run(std::vector<RemoteCheck> checks, Emit emit) override {
+        received = checks.size();
+        Result r;
+        r.suite = checks[0].suite->name;
+        r.check_id = checks[0].spec->id;
+        r.vantage = "probe";
+        r.status = Status::pass;
+        emit(0, r);  // the second check is left unreported
+        co_return;
+    }
+    void interrupt() override {}
+    std::size_t received = 0;
+};
+
+struct Collect : Reporter {
+    void result(const Result& r) override { got.push_back(r); }
+    std::vector<Result> got;
+};
+
+TEST_F(AgentTest, SchedulerHandsSshChecksToTheRemoteVantage) {
+    dir_.write("alice.pw", "s3cret");
+    Suite s = load();
+    s.checks[0].from = {"probe"};  // no local run: this test has no server
+    boost::asio::io_context io;
+    Collect reporter;
+    SchedulerOptions so;
+    std::vector<std::string> asked;
+    auto remote = std::make_shared<FakeRemote>();
+    so.connector_for = [](const Vantage& v) -> std::shared_ptr<transport::Connector> {
+        throw std::runtime_error("no local connector for " + v.name);
+    };
+    so.remote_for = [&](const Vantage& v) {
+        asked.push_back(v.name);
+        return remote;
+    };
+    Scheduler scheduler(io, reporter, so);
+    auto summary = scheduler.run({s});
+    EXPECT_THAT(asked, ElementsAre("probe"));
+    EXPECT_EQ(remote->received, 2u);
+    ASSERT_EQ(reporter.got.size(), 2u);
+    EXPECT_FALSE(summary.incomplete);
+    std::map<std::string, Result> by_id;
+    for (auto& r : reporter.got)
+        by_id[r.check_id] = r;
+    EXPECT_EQ(by_id["a"].status, Status::pass);
+    EXPECT_EQ(by_id["b"].status, Status::error);
+    EXPECT_THAT(by_id["b"].message, HasSubstr("the remote vantage reported nothing"));
+    EXPECT_EQ(by_id["b"].vantage, "probe");
 }
 
 }  // namespace
