@@ -38,7 +38,7 @@ enum class VantageKind { local, bind, netns, socks5, xclient, ssh };
 struct Vantage {
     std::string name;
     VantageKind kind = VantageKind::local;
-    std::string address;     // bind: source address; netns: optional source address inside it
+    std::string address;  // bind: source address; netns, ssh: optional source address inside it / on the probe
     std::string netns;       // netns: the namespace's name (/var/run/netns/NAME)
     std::string proxy_host;  // socks5: the proxy
     std::uint16_t proxy_port = 1080;
@@ -48,6 +48,12 @@ struct Vantage {
     // The loader resolves `via`: the vantage then carries via's kind and transport fields.
     std::vector<std::pair<std::string, std::string>> xclient;
     std::string via;
+    // ssh: run `BINARY agent` on DESTINATION ([user@]host) through the system's OpenSSH client.
+    std::string ssh_destination;
+    std::uint16_t ssh_port = 0;            // 0: ssh's own default (22 or ~/.ssh/config)
+    std::string ssh_binary = "mailspec";   // path of mailspec on the probe
+    std::vector<std::string> ssh_options;  // each passed as `-o OPTION`
+    std::string ssh_identity_file;         // resolved path; empty: ssh's default keys
     Location where;
 };
 
@@ -69,6 +75,8 @@ struct CheckSpec {
     std::string description;
     Location where;
     std::shared_ptr<const Check> check;
+    // The check as written (YAML), for handing it to a remote agent (ssh vantages).
+    std::string source;
 };
 
 struct Suite {

@@ -149,6 +149,38 @@ struct Reader {
 
 }  // namespace
 
+ordered_json result_to_json(const Result& r) {
+    ordered_json j = {{"suite", r.suite},
+                      {"check_id", r.check_id},
+                      {"variant", r.variant},
+                      {"name", r.name()},
+                      {"kind", r.kind},
+                      {"target", r.target},
+                      {"endpoint", r.endpoint},
+                      {"vantage", r.vantage},
+                      {"status", to_string(r.status)},
+                      {"duration", seconds(r.duration)}};
+    put_bytes(j, "message", r.message);
+    put_bytes(j, "expected", r.expected);
+    put_bytes(j, "actual", r.actual);
+    j["transcript"] = ordered_json::array();
+    for (auto& line : r.transcript) {
+        ordered_json l = {{"at", static_cast<double>(line.at.count()) / 1e6},
+                          {"dir", marker(line.dir)}};
+        put_bytes(l, "text", line.text);
+        j["transcript"].push_back(std::move(l));
+    }
+    j["properties"] = r.properties;
+    j["findings"] = r.findings;
+    j["tags"] = r.tags;
+    j["rfc"] = r.rfc;
+    return j;
+}
+
+Result result_from_json(const json& j, const std::string& origin, const std::string& where) {
+    return Reader{origin}.result(j, where);
+}
+
 ordered_json to_json(const RunRecord& rec) {
     ordered_json doc;
     doc["format"] = kResultsFormat;
@@ -171,33 +203,8 @@ ordered_json to_json(const RunRecord& rec) {
                                  {"description", s.description},
                                  {"planned", s.planned}});
     doc["results"] = ordered_json::array();
-    for (auto& r : rec.results) {
-        ordered_json j = {{"suite", r.suite},
-                          {"check_id", r.check_id},
-                          {"variant", r.variant},
-                          {"name", r.name()},
-                          {"kind", r.kind},
-                          {"target", r.target},
-                          {"endpoint", r.endpoint},
-                          {"vantage", r.vantage},
-                          {"status", to_string(r.status)},
-                          {"duration", seconds(r.duration)}};
-        put_bytes(j, "message", r.message);
-        put_bytes(j, "expected", r.expected);
-        put_bytes(j, "actual", r.actual);
-        j["transcript"] = ordered_json::array();
-        for (auto& line : r.transcript) {
-            ordered_json l = {{"at", static_cast<double>(line.at.count()) / 1e6},
-                              {"dir", marker(line.dir)}};
-            put_bytes(l, "text", line.text);
-            j["transcript"].push_back(std::move(l));
-        }
-        j["properties"] = r.properties;
-        j["findings"] = r.findings;
-        j["tags"] = r.tags;
-        j["rfc"] = r.rfc;
-        doc["results"].push_back(std::move(j));
-    }
+    for (auto& r : rec.results)
+        doc["results"].push_back(result_to_json(r));
     return doc;
 }
 

@@ -18,6 +18,12 @@ namespace mailspec::reports {
 inline constexpr std::string_view kResultsFormat = "mailspec-results";
 inline constexpr int kResultsFormatVersion = 1;
 
+// One result as it appears in "results" (also a line of the `mailspec agent` stream).
+nlohmann::ordered_json result_to_json(const Result& r);
+// Reads one back; throws ResultsFormatError naming `origin` and `where` on bad fields.
+Result result_from_json(const nlohmann::json& j, const std::string& origin,
+                        const std::string& where = "$");
+
 // Fields in a fixed, readable order: format, run, summary, suites, results.
 nlohmann::ordered_json to_json(const RunRecord& rec);
 std::string render_json(const RunRecord& rec);  // to_json, pretty-printed, ends in a newline

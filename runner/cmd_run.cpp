@@ -11,6 +11,7 @@
 
 #include "reporters/factory.hpp"
 #include "runner/command.hpp"
+#include "runner/agent_session.hpp"
 #include "runner/connectors.hpp"
 #include "runner/exit_codes.hpp"
 #include "runner/scheduler.hpp"
@@ -79,6 +80,10 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
         return exit_code::usage;
     }
     so.connector_for = [resolver](const Vantage& v) { return make_connector(v, resolver); };
+    so.remote_for = [](const Vantage& v, boost::asio::any_io_executor ex) {
+        agent::SessionOptions o;
+        return agent::make_agent_session(std::move(ex), v, o);
+    };
     if (!opts.only.empty() || !opts.skip.empty()) {
         so.selected = [&opts](const CheckSpec& c) {
             if (!opts.only.empty() && !matches_any(c, opts.only)) return false;

@@ -14,5 +14,6 @@ using Action = std::function<int()>;
 void add_validate_command(CLI::App& app, Action& action);
 void add_list_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& argv);
+void add_agent_command(CLI::App& app, Action& action);
 
 }  // namespace mailspec

@@ -12,6 +12,7 @@
 
 #include "checks/check.hpp"
 #include "checks/check_run.hpp"
+#include "runner/agent_remote.hpp"
 #include "transport/connector.hpp"
 
 namespace mailspec {
@@ -65,7 +66,8 @@ struct Scheduler::State {
         const Target* target = nullptr;
         const Vantage* vantage = nullptr;
         std::shared_ptr<transport::Connector> connector;
-        std::string unusable;  // why the vantage cannot be used
+        std::shared_ptr<RemoteVantage> remote;  // ssh vantages: checks run elsewhere
+        std::string unusable;                   // why the vantage cannot be used
         TargetQueue* queue = nullptr;
         bool done = false;
         std::unique_ptr<asio::steady_timer> watchdog;
@@ -81,9 +83,15 @@ struct Scheduler::State {
         std::string backed_off;
     };
 
+    struct RemoteGroup {
+        std::vector<Job*> jobs;
+        std::vector<bool> reported;
+    };
+
     asio::io_context& io;
     asio::strand<asio::io_context::executor_type> strand;  // all of State's data lives here
     Reporter& reporter;
+    std::map<std::shared_ptr<RemoteVantage>, RemoteGroup> remotes;
     SchedulerOptions options;
     std::vector<Job> jobs;
     std::map<std::string, TargetQueue> targets;
@@ -222,6 +230,47 @@ struct Scheduler::State {
             });
     }
 
+    // One session per remote vantage; it counts as one running check until it ends.
+    void start_remotes() {
+        for (auto& [remote, group] : remotes) {
+            std::vector<RemoteCheck> checks;
+            for (Job* j : group.jobs)
+                checks.push_back({j->s, j->spec, j->target});
+            group.reported.assign(group.jobs.size(), false);
+            ++running;
+            auto* g = &group;
+            // On the scheduler's strand: its results and end touch the scheduler's data.
+            asio::co_spawn(
+                strand,
+                remote->run(std::move(checks),
+                            [this, g](std::size_t i, Result r) {
+                                if (i >= g->jobs.size() || g->jobs[i]->done) return;
+                                g->reported[i] = true;
+                                deliver(std::move(r));
+                            }),
+                [this, g](std::exception_ptr e) {
+                    --running;
+                    std::string why = "internal error: the remote vantage reported nothing";
+                    if (e) {
+                        try {
+                            std::rethrow_exception(e);
+                        } catch (const std::exception& ex) {
+                            why = std::string("internal error in the remote vantage: ") + ex.what();
+                        } catch (...) {
+                            why = "internal error in the remote vantage";
+                        }
+                    }
+                    for (std::size_t i = 0; i < g->jobs.size(); ++i) {
+                        if (!g->reported[i] && !interrupted)
+                            report_now(*g->jobs[i], Status::error, why);
+                        else if (g->reported[i])
+                            finish(*g->jobs[i]);
+                    }
+                    if (interrupted && running == 0) io.stop();
+                });
+        }
+    }
+
     void report_now(Job& job, Status status, const std::string& message) {
         Result r;
         r.suite = job.s->name;
@@ -257,6 +306,7 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
     std::map<std::pair<std::size_t, std::string>,
              std::pair<std::shared_ptr<transport::Connector>, std::string>>
         connectors;
+    std::map<std::pair<std::size_t, std::string>, std::shared_ptr<RemoteVantage>> remotes;
     std::size_t total = 0;
     for (const auto& s : suites)
         for (const auto& c : s.checks)
@@ -272,9 +322,16 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
                 auto vit = s.vantages.find(vname);
                 const Vantage& v = vit != s.vantages.end() ? vit->second : kLocal;
                 auto& conn = connectors[{si, vname}];
-                if (!conn.first && conn.second.empty()) {
+                auto& remote = remotes[{si, vname}];
+                if (!conn.first && !remote && conn.second.empty()) {
                     try {
-                        conn.first = st.options.connector_for(v);
+                        if (v.kind == VantageKind::ssh) {
+                            if (!st.options.remote_for)
+                                throw std::runtime_error("remote vantages are not available here");
+                            remote = st.options.remote_for(v, st.strand);
+                        } else {
+                            conn.first = st.options.connector_for(v);
+                        }
                     } catch (const std::exception& e) {
                         conn.second =
                             std::string("vantage '") + vname + "' cannot be used: " + e.what();
@@ -287,6 +344,7 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
                 job.target = &s.targets.at(c.target);
                 job.vantage = &v;
                 job.connector = conn.first;
+                job.remote = remote;
                 job.unusable = conn.second;
                 st.jobs.push_back(std::move(job));
                 ++info.planned;
@@ -305,6 +363,8 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
             st.report_now(job, Status::skip, st.options.filter_reason);
         } else if (!job.unusable.empty()) {
             st.report_now(job, Status::error, job.unusable);
+        } else if (job.remote) {
+            st.remotes[job.remote].jobs.push_back(&job);
         } else {
             // Targets naming the same host:port share one politeness budget: the strictest wins.
             auto [it, fresh] = st.targets.try_emplace(endpoint_key(*job.target));
@@ -317,6 +377,7 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
         }
     }
     st.pump();
+    st.start_remotes();
     if (st.unfinished > 0) {
         std::vector<std::thread> helpers;
         for (unsigned i = 1; i < st.options.threads; ++i)
@@ -347,6 +408,8 @@ void Scheduler::interrupt_here() {
     st.interrupted = true;
     for (auto& [_, q] : st.targets)
         q.waiting.clear();
+    for (auto& [remote, _] : st.remotes)
+        remote->interrupt();
     if (st.running == 0) {
         st.io.stop();
         return;

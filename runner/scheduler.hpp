@@ -4,6 +4,7 @@
 // SIGINT/SIGTERM (via interrupt()) stops new checks and lets running ones finish for a grace
 // period; the summary then says the run is incomplete.
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
@@ -21,6 +22,7 @@ namespace mailspec {
 namespace transport {
 class Connector;
 }
+class RemoteVantage;
 
 struct SchedulerOptions {
     std::size_t max_parallel = 64;  // checks in flight across all targets
@@ -33,6 +35,11 @@ struct SchedulerOptions {
     std::chrono::milliseconds grace{2000};  // after an interrupt
     // The connector for a vantage (tests inject their own). Throwing = vantage unusable.
     std::function<std::shared_ptr<transport::Connector>(const Vantage&)> connector_for;
+    // Vantages of kind ssh run their checks through this, all checks of a (suite, vantage)
+    // at once (runner/agent_remote.hpp). The session must run on `ex`, the scheduler's strand,
+    // because its results and its end touch the scheduler's data. Throwing = vantage unusable.
+    std::function<std::shared_ptr<RemoteVantage>(const Vantage&, boost::asio::any_io_executor ex)>
+        remote_for;
 };
 
 // Politeness: what a result says about its target pushing back ("answered 421", "refused a

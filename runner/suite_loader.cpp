@@ -161,6 +161,42 @@ void read_xclient(SpecReader& r, const YAML::Node& n, const std::string& name, V
     f.done();
 }
 
+// `ssh: [user@]host` or `ssh: { destination: [user@]host, port: N, binary: PATH,
+// ssh_options: [OPTION=VALUE...], identity_file: PATH, bind: ADDR }` (bind: the source
+// address the agent's checks use on the probe).
+void read_ssh(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': ssh";
+    if (n.IsScalar()) {
+        if (auto s = r.scalar(n, what)) v.ssh_destination = *s;
+    } else {
+        Fields f(r, n, what);
+        if (!f.valid()) return;
+        f.require("destination");
+        if (auto s = f.str("destination")) v.ssh_destination = *s;
+        if (auto p = f.integer("port", 1, 65535)) v.ssh_port = static_cast<std::uint16_t>(*p);
+        if (auto s = f.str("binary")) {
+            v.ssh_binary = *s;
+            if (s->empty()) r.error(f.take("binary"), what + ": binary is empty");
+        }
+        if (auto o = f.strings("ssh_options")) {
+            v.ssh_options = *o;
+            for (const auto& opt : *o)
+                if (opt.empty() || opt.front() == '-' || opt.find('=') == std::string::npos)
+                    r.error(f.take("ssh_options"),
+                            what + ": ssh_options are OPTION=VALUE pairs as for `ssh -o`, not '" +
+                                opt + "'");
+        }
+        if (auto s = f.str("identity_file")) v.ssh_identity_file = r.resolve_path(*s);
+        read_source(r, f, name, v);  // the probe's source address for its checks
+        f.done();
+        if (!f.has("destination")) return;  // reported by require()
+    }
+    // A leading '-' would reach ssh as an option.
+    if (v.ssh_destination.empty() || v.ssh_destination.front() == '-' ||
+        v.ssh_destination.find_first_of(" \t\r\n") != std::string::npos)
+        r.error(n, what + " needs a destination as [user@]host, not '" + v.ssh_destination + "'");
+}
+
 // An xclient vantage connects as its `via` vantage does (default: local): it takes over
 // via's kind and transport fields, keeping its own name and XCLIENT attributes.
 void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
@@ -172,6 +208,11 @@ void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
             if (it == vantages.end()) {
                 r.error(v.where,
                         "vantage '" + name + "': xclient via unknown vantage '" + v.via + "'");
+                continue;
+            }
+            if (it->second.kind == VantageKind::ssh) {
+                r.error(v.where, "vantage '" + name + "': xclient via '" + v.via +
+                                     "', an ssh vantage; XCLIENT is not sent through agents");
                 continue;
             }
             if (it->second.kind == VantageKind::xclient || !it->second.xclient.empty()) {
@@ -222,9 +263,7 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
         } else if (kind == VantageKind::xclient) {
             read_xclient(r, f.take("xclient"), name, v);
         } else {
-            r.error(f.take(key), "vantage '" + name + "': kind '" + key +
-                                     "' is not supported yet (supported: local, bind, netns, "
-                                     "socks5, xclient)");
+            read_ssh(r, f.take("ssh"), name, v);
         }
     }
     if (found > 1) r.error(n, "vantage '" + name + "' names more than one kind; keep one");
@@ -270,6 +309,7 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
 
     CheckSpec c;
     c.where = at;
+    c.source = YAML::Dump(n);
     f.require("id");
     if (auto id = f.str("id")) {
         c.id = *id;
@@ -358,10 +398,14 @@ void check_references(SpecReader& r, Suite& s, const Location& defaults_from_at)
 
 }  // namespace
 
-LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
+namespace {
+
+LoadedSuite load_suite_from(const std::string& path, const std::string* text,
+                            const LoadOptions& options) {
     LoadedSuite out;
     SpecReader r(path, out.diagnostics, options.env);
-    auto root = read_yaml_file(path, r, options.max_file_bytes);
+    auto root = text != nullptr ? read_yaml_text(*text, path, r, options.max_file_bytes)
+                                : read_yaml_file(path, r, options.max_file_bytes);
     if (!root) return out;
 
     Suite s;
@@ -422,6 +466,17 @@ LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
     check_references(r, s, defaults_from_at);
     if (out.diagnostics.empty()) out.suite = std::move(s);
     return out;
+}
+
+}  // namespace
+
+LoadedSuite load_suite(const std::string& path, const LoadOptions& options) {
+    return load_suite_from(path, nullptr, options);
+}
+
+LoadedSuite load_suite_text(const std::string& text, const std::string& path,
+                            const LoadOptions& options) {
+    return load_suite_from(path, &text, options);
 }
 
 std::map<std::string, Vantage> load_vantages_file(const std::string& path, Diagnostics& out,

@@ -26,6 +26,10 @@ struct LoadedSuite {
 };
 
 LoadedSuite load_suite(const std::string& path, const LoadOptions& options = {});
+// A suite already in memory (what `mailspec agent` receives); `path` names it in diagnostics
+// and is the base of relative paths.
+LoadedSuite load_suite_text(const std::string& text, const std::string& path,
+                            const LoadOptions& options = {});
 
 // A vantages file: a mapping with the single key `vantages`.
 std::map<std::string, Vantage> load_vantages_file(const std::string& path, Diagnostics& out,

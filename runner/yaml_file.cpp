@@ -80,6 +80,12 @@ std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
     text.resize(max_bytes + 1);
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
+    return read_yaml_text(text, path, r, max_bytes);
+}
+
+std::optional<YAML::Node> read_yaml_text(const std::string& text, const std::string& path,
+                                         SpecReader& r, std::size_t max_bytes) {
+    Location whole{path, 1, 1};
     if (text.size() > max_bytes) {
         r.error(whole, "file is larger than " + std::to_string(max_bytes / 1024) +
                            " KiB; a suite this big is almost certainly not a suite");

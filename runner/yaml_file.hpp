@@ -14,5 +14,8 @@ namespace mailspec {
 
 std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
                                          std::size_t max_bytes);
+// The same for text already in memory (a suite sent to `mailspec agent`); `path` names it.
+std::optional<YAML::Node> read_yaml_text(const std::string& text, const std::string& path,
+                                         SpecReader& r, std::size_t max_bytes);
 
 }  // namespace mailspec

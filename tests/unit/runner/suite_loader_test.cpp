@@ -278,11 +278,11 @@ TEST_F(LoaderTest, CapabilitiesThatAssertNothing) {
         HasSubstr("asserts nothing"));
 }
 
-TEST_F(LoaderTest, UnsupportedVantageKindSaysSo) {
+TEST_F(LoaderTest, SshDestinationCannotBeAnOption) {
     EXPECT_THAT(only_error("suite: s\ntargets: { mx: { host: h } }\nvantages: { p: { ssh: "
-                           "probe@host } }\n"
+                           "-oProxyCommand=x } }\n"
                            "checks: [{id: b, banner: {}}]\n"),
-                HasSubstr("kind 'ssh' is not supported yet"));
+                HasSubstr("needs a destination as [user@]host"));
 }
 
 TEST_F(LoaderTest, ReportsEveryErrorNotJustTheFirst) {
