@@ -17,8 +17,10 @@ transport::SmtpClientOptions client_options(const CheckRun& run, ClientTweaks tw
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - run.started());
     auto left = std::max(spec.timeout - elapsed, std::chrono::milliseconds(1));
-    // The check's timeout bounds the whole check; no single step may take longer either.
-    o.timeouts.total = left;
+    // The check's timeout bounds the whole check, counted from the check's start (`origin`),
+    // also for a second connection opened later; no single step may take longer than what is
+    // left either.
+    o.timeouts.total = spec.timeout;
     o.timeouts.connect = std::min(o.timeouts.connect, left);
     o.timeouts.greeting = std::min(o.timeouts.greeting, left);
     o.timeouts.reply = std::min(o.timeouts.reply, left);
