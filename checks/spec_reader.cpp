@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 
 namespace mailspec {
 
@@ -143,34 +144,58 @@ Fields::Fields(SpecReader& r, const YAML::Node& map, std::string what)
         return;
     }
     valid_ = true;
-    std::set<std::string, std::less<>> seen;
+    entries_.reserve(map.size());
     for (auto it = map.begin(); it != map.end(); ++it) {
         if (!it->first.IsScalar()) {
             r_.error(it->first, "keys in " + what_ + " must be plain words");
             continue;
         }
-        if (!seen.insert(it->first.Scalar()).second)
-            r_.error(it->first, "duplicate key '" + it->first.Scalar() + "' in " + what_);
+        Entry e{it->first, it->second, {}, false};
+        e.key = e.key_node.Scalar();
+        entries_.push_back(std::move(e));
+    }
+    // Duplicates: a plain scan for the usual handful of keys, a set for big maps.
+    auto duplicate = [&](const Entry& e) {
+        r_.error(e.key_node, "duplicate key '" + std::string(e.key) + "' in " + what_);
+    };
+    if (entries_.size() <= 16) {
+        for (std::size_t i = 1; i < entries_.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (entries_[j].key == entries_[i].key) {
+                    duplicate(entries_[i]);
+                    break;
+                }
+    } else {
+        std::set<std::string_view> seen;
+        for (const auto& e : entries_)
+            if (!seen.insert(e.key).second) duplicate(e);
     }
 }
 
+const Fields::Entry* Fields::find(std::string_view key) const {
+    for (const auto& e : entries_)
+        if (e.key == key) return &e;
+    return nullptr;
+}
+
+void Fields::mark_known(std::string_view key) {
+    for (auto& e : entries_)
+        if (e.key == key) e.taken = true;
+    known_.emplace_back(key);  // duplicates go when done() needs the list
+}
+
 bool Fields::has(std::string_view key) const {
-    if (!valid_) return false;
-    for (auto it = map_.begin(); it != map_.end(); ++it)
-        if (it->first.IsScalar() && it->first.Scalar() == key) return true;
-    return false;
+    return find(key) != nullptr;
 }
 
 YAML::Node Fields::take(std::string_view key) {
-    taken_.insert(std::string(key));
-    if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
-    for (auto it = map_.begin(); it != map_.end(); ++it)
-        if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    mark_known(key);
+    if (const Entry* e = find(key)) return e->value;
     return YAML::Node(YAML::NodeType::Undefined);
 }
 
 void Fields::require(std::string_view key) {
-    taken_.insert(std::string(key));
+    mark_known(key);
     if (valid_ && !has(key)) r_.error(map_, what_ + " needs the key '" + std::string(key) + "'");
 }
 
@@ -290,28 +315,30 @@ std::optional<SecretRef> Fields::secret() {
 }
 
 void Fields::done() {
-    if (!valid_) return;
-    for (auto it = map_.begin(); it != map_.end(); ++it) {
-        if (!it->first.IsScalar()) continue;
-        const auto& key = it->first.Scalar();
-        if (taken_.count(key)) continue;
+    if (!valid_ ||
+        std::all_of(entries_.begin(), entries_.end(), [](const Entry& e) { return e.taken; }))
+        return;
+    std::set<std::string, std::less<>> known(known_.begin(), known_.end());  // sorted, as listed
+    for (const auto& e : entries_) {
+        if (e.taken) continue;
+        const std::string key(e.key);
         std::string hint;
         std::size_t best = 3;
-        for (const auto& k : taken_) {
+        for (const auto& k : known) {
             auto d = edit_distance(key, k);
             if (d < best) best = d, hint = k;
         }
         std::string msg = "unknown key '" + key + "' in " + what_;
         if (!hint.empty())
             msg += " (did you mean '" + hint + "'?)";
-        else if (!taken_.empty()) {
+        else if (!known.empty()) {
             msg += " (known keys: ";
             bool first = true;
-            for (const auto& k : taken_)
+            for (const auto& k : known)
                 msg += (first ? "" : ", ") + k, first = false;
             msg += ")";
         }
-        r_.error(it->first, msg);
+        r_.error(e.key_node, msg);
     }
 }
 

@@ -84,11 +84,24 @@ class Fields {
     const std::string& what() const { return what_; }
 
   private:
+    // The map's scalar keys, indexed once: walking a yaml-cpp map makes a Node pair (two
+    // shared_ptr copies) per entry, and a check's reader asks for some 25 keys (bench (d)).
+    struct Entry {
+        YAML::Node key_node;  // keeps `key` alive
+        YAML::Node value;
+        std::string_view key;
+        bool taken = false;
+    };
+    const Entry* find(std::string_view key) const;
+    void mark_known(std::string_view key);
+
     SpecReader& r_;
     YAML::Node map_;
     std::string what_;
     bool valid_ = false;
-    std::set<std::string, std::less<>> taken_;
+    std::vector<Entry> entries_;
+    // Every key asked for (for "did you mean"); only read when an unknown key is reported.
+    std::vector<std::string> known_;
 };
 
 // Reads a scalar or sequence of scalars.

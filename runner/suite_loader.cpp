@@ -309,7 +309,6 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
 
     CheckSpec c;
     c.where = at;
-    c.source = YAML::Dump(n);
     f.require("id");
     if (auto id = f.str("id")) {
         c.id = *id;
@@ -396,6 +395,19 @@ void check_references(SpecReader& r, Suite& s, const Location& defaults_from_at)
     }
 }
 
+// Only checks sent to an ssh agent need their YAML text again; dumping every check cost as
+// much as parsing the file (bench (d)), so it is done for those alone.
+void keep_agent_sources(Suite& s, const std::vector<YAML::Node>& nodes) {
+    for (std::size_t i = 0; i < s.checks.size() && i < nodes.size(); ++i) {
+        auto& c = s.checks[i];
+        bool remote = std::any_of(c.from.begin(), c.from.end(), [&](const std::string& v) {
+            auto it = s.vantages.find(v);
+            return it != s.vantages.end() && it->second.kind == VantageKind::ssh;
+        });
+        if (remote) c.source = YAML::Dump(nodes[i]);
+    }
+}
+
 }  // namespace
 
 namespace {
@@ -410,6 +422,7 @@ LoadedSuite load_suite_from(const std::string& path, const std::string* text,
 
     Suite s;
     s.file = path;
+    std::vector<YAML::Node> check_nodes;  // parallel to s.checks
     Fields top(r, *root, "the suite");
     if (!top.valid()) return out;
     top.require("suite");
@@ -451,7 +464,8 @@ LoadedSuite load_suite_from(const std::string& path, const std::string* text,
         } else {
             std::map<std::string, Location> ids;
             for (std::size_t i = 0; i < checks.size(); ++i) {
-                auto c = read_check(r, checks[i], i, s);
+                YAML::Node node = checks[i];
+                auto c = read_check(r, node, i, s);
                 if (!c) continue;
                 if (auto [it, fresh] = ids.emplace(c->id, c->where); !fresh) {
                     r.error(c->where, "duplicate check id '" + c->id + "' (first at " +
@@ -459,11 +473,13 @@ LoadedSuite load_suite_from(const std::string& path, const std::string* text,
                     continue;
                 }
                 s.checks.push_back(std::move(*c));
+                check_nodes.push_back(std::move(node));
             }
         }
     }
     top.done();
     check_references(r, s, defaults_from_at);
+    keep_agent_sources(s, check_nodes);
     if (out.diagnostics.empty()) out.suite = std::move(s);
     return out;
 }

@@ -66,6 +66,7 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
         Clock::time_point progress;  // last read or write completed
         bool active = false, timed_out = false;
         bool pipelining = false;
+        bool quit_ok = false;  // the server answered QUIT: the TLS session ended cleanly
         Phase phase = Phase::connect;
         SSL_SESSION* resume = nullptr;  // the last TLS session, offered for resumption
 
@@ -74,8 +75,14 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
         }
         void reset() {
             boost::system::error_code ec;
-            if (tls) {  // keep the session (TLS 1.3 tickets arrive after the handshake)
-                if (SSL_SESSION* s = SSL_get1_session(tls->native_handle())) {
+            if (tls && quit_ok) {  // keep the session (TLS 1.3 tickets arrive after the handshake)
+                SSL* ssl = tls->native_handle();
+                // Freeing an SSL that was not shut down marks its session not resumable
+                // (OpenSSL's rule for broken connections), and then no handshake was ever
+                // resumed. After 221 to QUIT the session ended well: say so first. No
+                // close_notify is sent, so no read of the server's is waited for.
+                SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+                if (SSL_SESSION* s = SSL_get1_session(ssl)) {
                     if (resume) SSL_SESSION_free(resume);
                     resume = s;
                 }
@@ -83,7 +90,7 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
             tls.reset();
             sock.close(ec);
             begin = end = 0;
-            active = timed_out = pipelining = false;
+            active = timed_out = pipelining = quit_ok = false;
         }
     };
 
@@ -242,6 +249,8 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
             if (!o.insecure) c.tls->set_verify_callback(ssl::host_name_verification(name));
             if (c.resume && o.tls_resume) SSL_set_session(c.tls->native_handle(), c.resume);
             co_await c.tls->async_handshake(ssl::stream_base::client, asio::use_awaitable);
+            ++rep.tls_handshakes;
+            if (SSL_session_reused(c.tls->native_handle())) ++rep.tls_resumed;
             rep.phase(Phase::tls).record(since(t0));
             c.progress = Clock::now();
             c.phase = Phase::ehlo;
@@ -319,7 +328,8 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
                     }
                     c.phase = Phase::connect;
                     co_await write(c, "QUIT\r\n");
-                    co_await reply(c);
+                    Reply bye = co_await reply(c);
+                    c.quit_ok = bye.code == 221;
                 }
             } catch (const SessionError& e) {
                 error(e.what + " (" + std::string(to_string(c.phase)) + ")");

@@ -42,6 +42,8 @@ nlohmann::json to_json(const LoadReport& r) {
     j["messages_failed"] = r.messages_failed;
     j["connections"] = r.connections;
     j["bytes_ok"] = r.bytes_ok;
+    j["tls_handshakes"] = r.tls_handshakes;
+    j["tls_resumed"] = r.tls_resumed;
     j["elapsed_s"] = r.elapsed.count();
     j["messages_per_s"] = r.messages_per_second();
     j["bytes_per_s"] = r.bytes_per_second();
@@ -74,6 +76,8 @@ std::string to_text(const LoadReport& r) {
         r.messages_ok, r.messages_failed, r.connections, r.elapsed.count(),
         r.interrupted ? " (interrupted)" : "", r.messages_per_second(),
         r.bytes_per_second() / 1024.0);
+    if (r.tls_handshakes > 0)
+        out += fmt::format("{} TLS handshakes, {} resumed\n", r.tls_handshakes, r.tls_resumed);
     out += fmt::format("{:<10}{:>9}{:>10}{:>10}{:>10}{:>10}   (ms)\n", "phase", "count", "p50",
                        "p90", "p99", "max");
     for (std::size_t i = 0; i < kPhases; ++i) {

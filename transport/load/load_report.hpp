@@ -24,6 +24,8 @@ struct LoadReport {
     std::uint64_t messages_failed = 0;  // anything else (rejections, I/O errors, timeouts)
     std::uint64_t connections = 0;      // opened (TCP connect succeeded)
     std::uint64_t bytes_ok = 0;         // message octets of accepted messages
+    std::uint64_t tls_handshakes = 0;   // STARTTLS handshakes completed
+    std::uint64_t tls_resumed = 0;      // of which resumed an earlier session (no certificate)
     std::chrono::duration<double> elapsed{0};
     bool interrupted = false;
     std::array<LatencyHistogram, kPhases> phases;

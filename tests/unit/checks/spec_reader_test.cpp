@@ -85,6 +85,31 @@ TEST(Fields, SecretsAreNeverInline) {
     EXPECT_THAT(d[0].message, ::testing::Not(HasSubstr("hunter2")));
 }
 
+// Maps of more than a handful of keys take another path for duplicates: both must agree.
+TEST(Fields, DuplicateAndUnknownKeysInSmallAndBigMaps) {
+    for (int extra : {0, 30}) {
+        std::string text = "{ k: 1, port: 2, ";
+        for (int i = 0; i < extra; ++i)
+            text += "x" + std::to_string(i) + ": 0, ";
+        text += "prot: 3, k: 4 }";
+        Diagnostics d;
+        SpecReader r("f.yaml", d, fake_env());
+        auto node = YAML::Load(text);
+        Fields f(r, node, "m");
+        ASSERT_EQ(d.size(), 1u) << extra;
+        EXPECT_EQ(d[0].message, "duplicate key 'k' in m");
+        EXPECT_EQ(d[0].where.column, static_cast<int>(text.size() - 5));
+        EXPECT_TRUE(f.has("port"));
+        EXPECT_EQ(f.str("k"), "1");  // the first of the duplicates
+        f.require("port");
+        for (int i = 0; i < extra; ++i)
+            f.take("x" + std::to_string(i));
+        f.done();
+        ASSERT_EQ(d.size(), 2u) << extra;
+        EXPECT_EQ(d[1].message, "unknown key 'prot' in m (did you mean 'port'?)");
+    }
+}
+
 TEST(Fields, SecretFromFileIsRelativeToTheSuite) {
     Diagnostics d;
     SpecReader r("suites/a.yaml", d, fake_env());

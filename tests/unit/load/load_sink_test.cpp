@@ -91,6 +91,23 @@ TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
     EXPECT_EQ(r.report.phase(Phase::auth).count(), 12u);
     EXPECT_EQ(r.sink.tls, 12u);
     EXPECT_EQ(r.sink.messages, 12u);
+    // Each session's first handshake is a full one; its later connections resume.
+    EXPECT_EQ(r.report.tls_handshakes, 12u);
+    EXPECT_EQ(r.report.tls_resumed, 12u - 3u);
+}
+
+TEST(LoadSink, NoTlsResumeMakesEveryHandshakeAFullOne) {
+    LoadOptions o;
+    o.messages = 6;
+    o.sessions = 2;
+    o.starttls = true;
+    o.tls_resume = false;
+    o.ca_file = testing::TestPki::get().ca_file;
+    o.server_name = "localhost";
+    auto r = run(o, true);
+    EXPECT_EQ(r.report.messages_ok, 6u);
+    EXPECT_EQ(r.report.tls_handshakes, 6u);
+    EXPECT_EQ(r.report.tls_resumed, 0u);
 }
 
 TEST(LoadSink, UntrustedCertificateFailsEveryMessageAndSaysWhy) {
