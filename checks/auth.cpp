@@ -14,7 +14,7 @@ bool refuses_plaintext_auth(int code) {
     return code == 538 || code == 530 || code == 503 || code == 504 || code == 502;
 }
 
-std::shared_ptr<const Check> parse_auth(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_auth(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<AuthCheck>();
     const std::string what = "auth of check '" + ctx.spec.id + "'";
     Fields f(ctx.reader, body, what);

@@ -7,17 +7,17 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_auth_required(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_auth_required(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<AuthRequiredCheck>();
     const std::string what = "auth_required of check '" + ctx.spec.id + "'";
-    if (!body.IsNull()) {
+    if (!body.is_null()) {
         Fields f(ctx.reader, body, what);
         if (!f.valid()) return nullptr;
         if (auto v = f.boolean("starttls")) c->starttls = *v;
         if (auto v = f.boolean("tls_verify")) c->tls_verify = *v;
         if (auto v = f.str("sender")) c->sender = *v;
         if (auto v = f.str("rcpt")) c->rcpt = *v;
-        if (auto n = f.take("expect"); n.IsDefined()) {
+        if (auto n = f.take("expect"); n.defined()) {
             auto e = read_reply_expectation(ctx.reader, n, what + " expect");
             if (e) c->expect = std::move(*e);
         }

@@ -8,9 +8,9 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_banner(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_banner(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<BannerCheck>();
-    if (!body.IsNull()) {
+    if (!body.is_null()) {
         Fields f(ctx.reader, body, "banner of check '" + ctx.spec.id + "'");
         if (!f.valid()) return nullptr;
         auto e = read_reply_fields(f);

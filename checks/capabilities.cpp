@@ -11,7 +11,7 @@ namespace {
 void read_rules(Fields& f, CapabilityRules& rules) {
     if (auto v = f.strings("has")) rules.has = *v;
     if (auto v = f.strings("lacks")) rules.lacks = *v;
-    if (auto n = f.take("size"); n.IsDefined()) {
+    if (auto n = f.take("size"); n.defined()) {
         Fields size(f.reader(), n, f.what() + " size");
         if (auto v = size.integer("min", 0, INT64_MAX))
             rules.size_min = static_cast<std::uint64_t>(*v);
@@ -23,19 +23,19 @@ void read_rules(Fields& f, CapabilityRules& rules) {
 
 }  // namespace
 
-std::shared_ptr<const Check> parse_capabilities(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_capabilities(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<CapabilitiesCheck>();
     std::string what = "capabilities of check '" + ctx.spec.id + "'";
     Fields f(ctx.reader, body, what);
     if (!f.valid()) return nullptr;
     read_rules(f, c->plain);
     // before_tls: the same rules as the top level, spelled out for readability.
-    if (auto n = f.take("before_tls"); n.IsDefined()) {
+    if (auto n = f.take("before_tls"); n.defined()) {
         Fields before(ctx.reader, n, what + " before_tls");
         read_rules(before, c->plain);
         before.done();
     }
-    if (auto n = f.take("after_tls"); n.IsDefined()) {
+    if (auto n = f.take("after_tls"); n.defined()) {
         Fields after(ctx.reader, n, what + " after_tls");
         c->after_tls.emplace();
         read_rules(after, *c->after_tls);

@@ -2,15 +2,17 @@
 // A check kind: its YAML block is parsed into a typed spec at load time (a Check object), which
 // later runs as a coroutine on the runner's io_context and emits one or more Results.
 
-#include <yaml-cpp/yaml.h>
-
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+// clang-format off
 #include <boost/asio/awaitable.hpp>
+// clang-format on
 #include <memory>
 #include <span>
 #include <string_view>
 
 #include "checks/spec_reader.hpp"
 #include "model/suite.hpp"
+#include "model/yaml_tree.hpp"
 
 namespace mailspec {
 
@@ -30,7 +32,7 @@ struct ParseContext {
     const CheckSpec& spec;  // id, target, common settings already read
 };
 
-using ParseFn = std::shared_ptr<const Check> (*)(const YAML::Node& body, ParseContext& ctx);
+using ParseFn = std::shared_ptr<const Check> (*)(const yaml::Node& body, ParseContext& ctx);
 
 struct CheckKind {
     std::string_view name;  // the YAML key naming the kind in a check

@@ -17,7 +17,7 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_delivery(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_delivery(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<DeliveryCheck>();
     const std::string what = "delivery of check '" + ctx.spec.id + "'";
     auto& reader = ctx.reader;
@@ -31,7 +31,7 @@ std::shared_ptr<const Check> parse_delivery(const YAML::Node& body, ParseContext
     if (auto v = f.str("rcpt")) c->rcpt = *v;
     c->starttls = f.boolean("starttls");
     if (auto v = f.boolean("tls_verify")) c->tls_verify = *v;
-    if (auto n = f.take("auth"); n.IsDefined()) {
+    if (auto n = f.take("auth"); n.defined()) {
         Fields a(reader, n, what + " auth");
         if (a.valid()) {
             a.require("user");
@@ -49,7 +49,7 @@ std::shared_ptr<const Check> parse_delivery(const YAML::Node& body, ParseContext
             a.done();
         }
     }
-    if (auto n = f.take("mailbox"); n.IsDefined()) {
+    if (auto n = f.take("mailbox"); n.defined()) {
         Fields m(reader, n, what + " mailbox");
         if (m.valid()) {
             m.require("protocol");
@@ -82,11 +82,11 @@ std::shared_ptr<const Check> parse_delivery(const YAML::Node& body, ParseContext
     }
     if (auto v = f.duration("within")) c->within = *v;
     if (auto v = f.duration("poll")) c->poll = std::max(*v, Millis(100));
-    if (auto n = f.take("headers"); n.IsDefined()) {
-        if (!n.IsSequence()) {
+    if (auto n = f.take("headers"); n.defined()) {
+        if (!n.is_list()) {
             reader.error(n, what + " headers must be a list of { name, matches | absent }");
         } else {
-            for (const auto& item : n) {
+            for (yaml::Node item : n.items()) {
                 Fields h(reader, item, what + " header");
                 if (!h.valid()) continue;
                 HeaderRule rule;

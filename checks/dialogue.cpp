@@ -39,17 +39,17 @@ std::string crlf_lines(const std::string& text) {
 
 void read_data(Fields& f, DialogueStep& s, const std::string& what) {
     auto n = f.take("data");
-    if (n.IsNull()) return;
+    if (n.is_null()) return;
     Fields d(f.reader(), n, what + " data");
     if (!d.valid()) return;
-    if (auto h = d.take("headers"); h.IsDefined()) {
-        if (!h.IsMap()) {
+    if (auto h = d.take("headers"); h.defined()) {
+        if (!h.is_map()) {
             f.reader().error(h,
                              what + " data headers: expected a mapping of header names to values");
         } else {
-            for (const auto& kv : h) {
-                auto name = f.reader().scalar(kv.first, what + " header name");
-                auto value = f.reader().scalar(kv.second, what + " header " + name.value_or(""));
+            for (auto [key, val] : h.entries()) {
+                auto name = f.reader().scalar(key, what + " header name");
+                auto value = f.reader().scalar(val, what + " header " + name.value_or(""));
                 if (name && value) s.headers.emplace_back(*name, *value);
             }
         }
@@ -121,10 +121,10 @@ std::string queue_id_of(const std::string& reply_text) {
     return std::regex_search(head, m, re) ? m[1].str() : std::string();
 }
 
-std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_dialogue(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<DialogueCheck>();
     const std::string what = "smtp of check '" + ctx.spec.id + "'";
-    if (!body.IsSequence() || body.size() == 0) {
+    if (!body.is_list() || body.size() == 0) {
         ctx.reader.error(
             body, what + ": expected a list of steps (ehlo, mail_from, rcpt_to, data, quit, ...)");
         return nullptr;
@@ -161,7 +161,7 @@ std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext
             read_auth(f, s, swhat);
         } else if (s.op == "starttls") {
             auto n = f.take("starttls");
-            if (!n.IsNull()) {
+            if (!n.is_null()) {
                 Fields t(ctx.reader, n, swhat + " starttls");
                 if (t.valid())
                     if (auto v = t.boolean("verify"); v && !*v) c->tls_verify = false;
@@ -169,11 +169,11 @@ std::shared_ptr<const Check> parse_dialogue(const YAML::Node& body, ParseContext
             }
         } else {
             auto n = f.take(s.op);
-            if (!n.IsNull() && !(n.IsMap() && n.size() == 0))
+            if (!n.is_null() && !(n.is_map() && n.size() == 0))
                 ctx.reader.error(n,
                                  swhat + ": " + s.op + " takes no value (write " + s.op + ": {})");
         }
-        if (auto e = f.take("expect"); e.IsDefined())
+        if (auto e = f.take("expect"); e.defined())
             if (auto x = read_reply_expectation(ctx.reader, e, swhat + " expect"))
                 s.expect = std::move(*x);
         f.done();

@@ -13,10 +13,10 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_early_talker(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_early_talker(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<EarlyTalkerCheck>();
     const std::string what = "early_talker of check '" + ctx.spec.id + "'";
-    if (body.IsScalar()) {
+    if (body.is_scalar()) {
         auto v = ctx.reader.scalar(body, what);
         if (!v) return nullptr;
         if (*v != "rejected") {

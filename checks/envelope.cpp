@@ -8,10 +8,10 @@ std::string EnvelopeExpect::describe() const {
     return accepted ? "MAIL FROM and RCPT TO accepted (2xx)" : "refused with " + refusal.describe();
 }
 
-std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const YAML::Node& n,
+std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const yaml::Node& n,
                                                    std::string_view what) {
     EnvelopeExpect e;
-    if (n.IsScalar() && n.Scalar() == "accepted") {
+    if (n.is_scalar() && n.scalar() == "accepted") {
         e.accepted = true;
         return e;
     }

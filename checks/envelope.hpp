@@ -27,7 +27,7 @@ struct EnvelopeExpect {
 };
 
 // `expect: accepted`, a bare code, or a mapping {code, enhanced, matches}.
-std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const YAML::Node& n,
+std::optional<EnvelopeExpect> read_envelope_expect(SpecReader& r, const yaml::Node& n,
                                                    std::string_view what);
 
 // "<a@b>" -> "a@b", "<>" -> "" (the null reverse-path): suites may write either form.

@@ -5,9 +5,9 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_error_limit(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_error_limit(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<ErrorLimitCheck>();
-    if (body.IsNull()) return c;
+    if (body.is_null()) return c;
     Fields f(ctx.reader, body, "error_limit of check '" + ctx.spec.id + "'");
     if (!f.valid()) return nullptr;
     if (auto n = f.integer("commands", 1, 1000)) c->commands = static_cast<unsigned>(*n);

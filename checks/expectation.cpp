@@ -117,7 +117,7 @@ bool ReplyExpectation::match(int code, std::string_view enhanced_code,
 
 namespace {
 
-bool read_codes(SpecReader& r, const YAML::Node& node, const std::string& what,
+bool read_codes(SpecReader& r, const yaml::Node& node, const std::string& what,
                 ReplyExpectation& e) {
     auto codes = read_strings(r, node, what + " code");
     if (!codes) return false;
@@ -137,7 +137,7 @@ std::optional<ReplyExpectation> read_reply_fields(Fields& f) {
     auto& r = f.reader();
     ReplyExpectation e;
     bool ok = true;
-    if (auto c = f.take("code"); c.IsDefined()) ok = read_codes(r, c, f.what(), e);
+    if (auto c = f.take("code"); c.defined()) ok = read_codes(r, c, f.what(), e);
     if (auto en = f.str("enhanced")) {
         if (valid_enhanced_pattern(*en)) {
             e.enhanced = *en;
@@ -166,9 +166,9 @@ std::optional<ReplyExpectation> read_reply_fields(Fields& f) {
     return e;
 }
 
-std::optional<ReplyExpectation> read_reply_expectation(SpecReader& r, const YAML::Node& n,
+std::optional<ReplyExpectation> read_reply_expectation(SpecReader& r, const yaml::Node& n,
                                                        std::string_view what) {
-    if (!n.IsMap()) {
+    if (!n.is_map()) {
         ReplyExpectation e;
         if (!read_codes(r, n, std::string(what), e)) return std::nullopt;
         return e;

@@ -2,7 +2,7 @@
 // Reply expectations as suites write them: `code` (550, 5xx, or a list), `enhanced` (5.7.1,
 // 5.7.x) and `matches` (a regex on the reply text).
 
-#include <yaml-cpp/yaml.h>
+#include "model/yaml_tree.hpp"
 
 #include <optional>
 #include <regex>
@@ -32,7 +32,7 @@ struct ReplyExpectation {
 // Takes `code`, `enhanced` and `matches` from a mapping that may hold other keys too (banner).
 std::optional<ReplyExpectation> read_reply_fields(Fields& f);
 // Accepts a mapping {code, enhanced, matches} or a bare code (`expect: 550`).
-std::optional<ReplyExpectation> read_reply_expectation(SpecReader& r, const YAML::Node& n,
+std::optional<ReplyExpectation> read_reply_expectation(SpecReader& r, const yaml::Node& n,
                                                        std::string_view what);
 
 bool code_matches(std::string_view pattern, int code);

@@ -6,7 +6,7 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_imap(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_imap(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<ImapCheck>();
     Fields f(ctx.reader, body, "imap of check '" + ctx.spec.id + "'");
     if (!f.valid()) return nullptr;

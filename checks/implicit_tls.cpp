@@ -5,14 +5,14 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_tls(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_tls(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<ImplicitTlsCheck>();
     const std::string what = "tls of check '" + ctx.spec.id + "'";
-    if (body.IsNull()) return c;
+    if (body.is_null()) return c;
     Fields f(ctx.reader, body, what);
     if (!f.valid()) return nullptr;
     read_tls_assertions(f, c->tls);
-    if (auto n = f.take("ehlo"); n.IsDefined()) {
+    if (auto n = f.take("ehlo"); n.defined()) {
         Fields e(ctx.reader, n, what + " ehlo");
         if (e.valid()) {
             c->ehlo.emplace();

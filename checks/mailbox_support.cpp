@@ -75,7 +75,7 @@ bool read_mailbox_access(Fields& f, MailboxAccess& a, bool imap) {
     auto read_caps = [&](const char* key, std::vector<std::string>& has,
                          std::vector<std::string>& lacks) {
         auto n = f.take(key);
-        if (!n.IsDefined()) return;
+        if (!n.defined()) return;
         Fields c(reader, n, f.what() + " " + key);
         if (!c.valid()) return;
         if (auto v = c.strings("has")) has = *v;
@@ -93,7 +93,7 @@ bool read_mailbox_access(Fields& f, MailboxAccess& a, bool imap) {
     if (imap) {
         if (auto v = f.str("mailbox")) a.mailbox = *v;
     }
-    if (auto n = f.take("tls"); n.IsDefined()) {
+    if (auto n = f.take("tls"); n.defined()) {
         Fields t(reader, n, f.what() + " tls");
         if (t.valid()) {
             read_tls_assertions(t, a.tls);

@@ -6,7 +6,7 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_pop3(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_pop3(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<Pop3Check>();
     Fields f(ctx.reader, body, "pop3 of check '" + ctx.spec.id + "'");
     if (!f.valid()) return nullptr;

@@ -4,7 +4,7 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_recipient(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<RecipientCheck>();
     const std::string what = "recipient of check '" + ctx.spec.id + "'";
     Fields f(ctx.reader, body, what);
@@ -13,7 +13,7 @@ std::shared_ptr<const Check> parse_recipient(const YAML::Node& body, ParseContex
     f.require("expect");
     if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     if (auto s = f.str("sender")) c->probe.sender = bare_address(*s);
-    if (auto n = f.take("expect"); n.IsDefined())
+    if (auto n = f.take("expect"); n.defined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
     f.done();
     if (f.has("rcpt") && c->probe.rcpt.find('@') == std::string::npos)

@@ -99,7 +99,7 @@ std::string greeting_host(const smtp::Reply& greeting) {
 
 }  // namespace
 
-std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_relay(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<RelayCheck>();
     const std::string what = "relay of check '" + ctx.spec.id + "'";
     Fields f(ctx.reader, body, what);
@@ -112,7 +112,7 @@ std::shared_ptr<const Check> parse_relay(const YAML::Node& body, ParseContext& c
     if (auto s = f.str("sender")) c->sender = *s;
     if (auto s = f.str("local_domain")) c->local_domain = *s;
     if (auto s = f.str("ip")) c->ip = *s;
-    if (auto n = f.take("variants"); n.IsDefined()) {
+    if (auto n = f.take("variants"); n.defined()) {
         c->report_variants = true;
         auto names = read_strings(ctx.reader, n, what + " variants");
         if (names && names->size() == 1 && (*names)[0] == "all") {
@@ -193,8 +193,11 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
         }
     } catch (const transport::StepError& e) {
         // Without XCLIENT (the xclient vantage) nothing can be said: inconclusive, not error.
-        const auto status = e.kind() == transport::StepError::Kind::unsupported ? Status::inconclusive : Status::error;
-        for (std::size_t i = out.size(); i < group.size(); ++i) out.push_back({variant(group[i]), status, e.what(), ""});
+        const auto status = e.kind() == transport::StepError::Kind::unsupported
+                                ? Status::inconclusive
+                                : Status::error;
+        for (std::size_t i = out.size(); i < group.size(); ++i)
+            out.push_back({variant(group[i]), status, e.what(), ""});
     }
     // A connection closed after an abandoned DATA leaves the rest of its group untested.
     for (std::size_t i = out.size(); i < group.size(); ++i)

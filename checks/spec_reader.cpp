@@ -27,11 +27,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::string describe(const YAML::Node& n) {
-    if (n.IsMap()) return "a mapping";
-    if (n.IsSequence()) return "a list";
-    if (n.IsNull()) return "nothing";
-    return "'" + n.Scalar() + "'";
+std::string describe(const yaml::Node& n) {
+    if (n.is_map()) return "a mapping";
+    if (n.is_list()) return "a list";
+    if (n.is_null()) return "nothing";
+    return "'" + std::string(n.scalar()) + "'";
 }
 
 }  // namespace
@@ -99,10 +99,10 @@ std::optional<std::string> expand_variables(std::string_view in, const EnvLookup
 SpecReader::SpecReader(std::string file, Diagnostics& out, EnvLookup env)
     : file_(std::move(file)), diags_(out), first_(out.size()), env_(std::move(env)) {}
 
-Location SpecReader::locate(const YAML::Node& n) const {
+Location SpecReader::locate(const yaml::Node& n) const {
     Location loc{file_, 0, 0};
-    if (n.IsDefined()) {
-        auto m = n.Mark();
+    if (n.defined()) {
+        auto m = n.mark();
         if (m.line >= 0) {
             loc.line = m.line + 1;
             loc.column = m.column + 1;
@@ -111,7 +111,7 @@ Location SpecReader::locate(const YAML::Node& n) const {
     return loc;
 }
 
-void SpecReader::error(const YAML::Node& at, std::string message) {
+void SpecReader::error(const yaml::Node& at, std::string message) {
     error(locate(at), std::move(message));
 }
 
@@ -119,13 +119,13 @@ void SpecReader::error(Location where, std::string message) {
     diags_.push_back({std::move(where), std::move(message)});
 }
 
-std::optional<std::string> SpecReader::scalar(const YAML::Node& n, std::string_view what) {
-    if (!n.IsScalar()) {
+std::optional<std::string> SpecReader::scalar(const yaml::Node& n, std::string_view what) {
+    if (!n.is_scalar()) {
         error(n, std::string(what) + " must be a single value, not " + describe(n));
         return std::nullopt;
     }
     std::string why;
-    auto v = expand_variables(n.Scalar(), env_, why);
+    auto v = expand_variables(n.scalar(), env_, why);
     if (!v) error(n, std::string(what) + ": " + why);
     return v;
 }
@@ -137,22 +137,20 @@ std::string SpecReader::resolve_path(const std::string& p) const {
     return (base / path).lexically_normal().string();
 }
 
-Fields::Fields(SpecReader& r, const YAML::Node& map, std::string what)
+Fields::Fields(SpecReader& r, const yaml::Node& map, std::string what)
     : r_(r), map_(map), what_(std::move(what)) {
-    if (!map.IsMap()) {
+    if (!map.is_map()) {
         r_.error(map, what_ + " must be a mapping of keys to values, not " + describe(map));
         return;
     }
     valid_ = true;
     entries_.reserve(map.size());
-    for (auto it = map.begin(); it != map.end(); ++it) {
-        if (!it->first.IsScalar()) {
-            r_.error(it->first, "keys in " + what_ + " must be plain words");
+    for (auto [key, value] : map.entries()) {
+        if (!key.is_scalar()) {
+            r_.error(key, "keys in " + what_ + " must be plain words");
             continue;
         }
-        Entry e{it->first, it->second, {}, false};
-        e.key = e.key_node.Scalar();
-        entries_.push_back(std::move(e));
+        entries_.push_back({key, value, key.scalar(), false});
     }
     // Duplicates: a plain scan for the usual handful of keys, a set for big maps.
     auto duplicate = [&](const Entry& e) {
@@ -188,10 +186,10 @@ bool Fields::has(std::string_view key) const {
     return find(key) != nullptr;
 }
 
-YAML::Node Fields::take(std::string_view key) {
+yaml::Node Fields::take(std::string_view key) {
     mark_known(key);
     if (const Entry* e = find(key)) return e->value;
-    return YAML::Node(YAML::NodeType::Undefined);
+    return yaml::Node();
 }
 
 void Fields::require(std::string_view key) {
@@ -201,14 +199,14 @@ void Fields::require(std::string_view key) {
 
 std::optional<std::string> Fields::str(std::string_view key) {
     auto n = take(key);
-    if (!n.IsDefined()) return std::nullopt;
+    if (!n.defined()) return std::nullopt;
     return r_.scalar(n, "'" + std::string(key) + "'");
 }
 
 std::optional<std::int64_t> Fields::integer(std::string_view key, std::int64_t min,
                                             std::int64_t max) {
     auto n = take(key);
-    if (!n.IsDefined()) return std::nullopt;
+    if (!n.defined()) return std::nullopt;
     auto s = r_.scalar(n, "'" + std::string(key) + "'");
     if (!s) return std::nullopt;
     std::int64_t v = 0;
@@ -228,7 +226,7 @@ std::optional<std::int64_t> Fields::integer(std::string_view key, std::int64_t m
 
 std::optional<bool> Fields::boolean(std::string_view key) {
     auto n = take(key);
-    if (!n.IsDefined()) return std::nullopt;
+    if (!n.defined()) return std::nullopt;
     auto s = r_.scalar(n, "'" + std::string(key) + "'");
     if (!s) return std::nullopt;
     if (*s == "true" || *s == "yes" || *s == "on") return true;
@@ -239,7 +237,7 @@ std::optional<bool> Fields::boolean(std::string_view key) {
 
 std::optional<Millis> Fields::duration(std::string_view key) {
     auto n = take(key);
-    if (!n.IsDefined()) return std::nullopt;
+    if (!n.defined()) return std::nullopt;
     auto s = r_.scalar(n, "'" + std::string(key) + "'");
     if (!s) return std::nullopt;
     auto d = parse_duration(*s);
@@ -257,11 +255,11 @@ std::optional<Millis> Fields::duration(std::string_view key) {
     return d;
 }
 
-std::optional<std::vector<std::string>> read_strings(SpecReader& r, const YAML::Node& n,
+std::optional<std::vector<std::string>> read_strings(SpecReader& r, const yaml::Node& n,
                                                      std::string_view what) {
     std::vector<std::string> out;
-    if (n.IsSequence()) {
-        for (const auto& item : n) {
+    if (n.is_list()) {
+        for (yaml::Node item : n.items()) {
             auto s = r.scalar(item, "each item of " + std::string(what));
             if (!s) return std::nullopt;
             out.push_back(*s);
@@ -276,14 +274,14 @@ std::optional<std::vector<std::string>> read_strings(SpecReader& r, const YAML::
 
 std::optional<std::vector<std::string>> Fields::strings(std::string_view key) {
     auto n = take(key);
-    if (!n.IsDefined()) return std::nullopt;
+    if (!n.defined()) return std::nullopt;
     return read_strings(r_, n, "'" + std::string(key) + "'");
 }
 
 std::optional<std::string> Fields::choice(std::string_view key,
                                           std::initializer_list<std::string_view> words) {
     auto n = take(key);
-    if (!n.IsDefined()) return std::nullopt;
+    if (!n.defined()) return std::nullopt;
     auto s = r_.scalar(n, "'" + std::string(key) + "'");
     if (!s) return std::nullopt;
     for (auto w : words)

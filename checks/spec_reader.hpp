@@ -2,7 +2,7 @@
 // Reading YAML into typed specs with located errors. Every value read goes through here, so
 // every mistake is reported as file:line:column with the key, and reading goes on to find more.
 
-#include <yaml-cpp/yaml.h>
+#include "model/yaml_tree.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -32,13 +32,13 @@ class SpecReader {
   public:
     SpecReader(std::string file, Diagnostics& out, EnvLookup env = process_env());
 
-    Location locate(const YAML::Node& n) const;
-    void error(const YAML::Node& at, std::string message);
+    Location locate(const yaml::Node& n) const;
+    void error(const yaml::Node& at, std::string message);
     void error(Location where, std::string message);
     std::size_t error_count() const { return diags_.size() - first_; }
 
     // A scalar as a string, with ${VAR} expansion. Errors (and nullopt) for maps/lists.
-    std::optional<std::string> scalar(const YAML::Node& n, std::string_view what);
+    std::optional<std::string> scalar(const yaml::Node& n, std::string_view what);
     const std::string& file() const { return file_; }
     // Relative paths in suites are relative to the suite's folder.
     std::string resolve_path(const std::string& p) const;
@@ -54,14 +54,14 @@ class SpecReader {
 // unknown ones (with a "did you mean"), and reports duplicate keys.
 class Fields {
   public:
-    Fields(SpecReader& r, const YAML::Node& map, std::string what);
+    Fields(SpecReader& r, const yaml::Node& map, std::string what);
     Fields(const Fields&) = delete;
     Fields& operator=(const Fields&) = delete;
 
     bool valid() const { return valid_; }
     bool has(std::string_view key) const;
     // The raw node for `key` (marks it known). Undefined node when absent.
-    YAML::Node take(std::string_view key);
+    yaml::Node take(std::string_view key);
     void require(std::string_view key);  // error if absent
 
     std::optional<std::string> str(std::string_view key);
@@ -80,15 +80,14 @@ class Fields {
     void done();
 
     SpecReader& reader() { return r_; }
-    const YAML::Node& node() const { return map_; }
+    const yaml::Node& node() const { return map_; }
     const std::string& what() const { return what_; }
 
   private:
-    // The map's scalar keys, indexed once: walking a yaml-cpp map makes a Node pair (two
-    // shared_ptr copies) per entry, and a check's reader asks for some 25 keys (bench (d)).
+    // The map's scalar keys, indexed once: a check's reader asks for some 25 keys.
     struct Entry {
-        YAML::Node key_node;  // keeps `key` alive
-        YAML::Node value;
+        yaml::Node key_node;
+        yaml::Node value;
         std::string_view key;
         bool taken = false;
     };
@@ -96,7 +95,7 @@ class Fields {
     void mark_known(std::string_view key);
 
     SpecReader& r_;
-    YAML::Node map_;
+    yaml::Node map_;
     std::string what_;
     bool valid_ = false;
     std::vector<Entry> entries_;
@@ -105,7 +104,7 @@ class Fields {
 };
 
 // Reads a scalar or sequence of scalars.
-std::optional<std::vector<std::string>> read_strings(SpecReader& r, const YAML::Node& n,
+std::optional<std::vector<std::string>> read_strings(SpecReader& r, const yaml::Node& n,
                                                      std::string_view what);
 
 }  // namespace mailspec

@@ -13,7 +13,7 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_spf_reject(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<SpfRejectCheck>();
     const std::string what = "spf_reject of check '" + ctx.spec.id + "'";
     Fields f(ctx.reader, body, what);
@@ -24,7 +24,7 @@ std::shared_ptr<const Check> parse_spf_reject(const YAML::Node& body, ParseConte
     if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     c->probe.expect.refusal.codes = {"5xx"};
     c->probe.expect.refusal.enhanced = "5.7.x";
-    if (auto n = f.take("expect"); n.IsDefined())
+    if (auto n = f.take("expect"); n.defined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
     if (auto s = f.str("dns")) c->dns = *s;
     if (auto s = f.str("ip")) {

@@ -6,14 +6,14 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_starttls(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_starttls(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<StartTlsCheck>();
     const std::string what = "starttls of check '" + ctx.spec.id + "'";
-    if (body.IsNull()) return c;  // `starttls:` alone: offered, handshake, certificate verifies
+    if (body.is_null()) return c;  // `starttls:` alone: offered, handshake, certificate verifies
     Fields f(ctx.reader, body, what);
     if (!f.valid()) return nullptr;
     read_tls_assertions(f, c->tls);
-    if (auto n = f.take("after_tls"); n.IsDefined()) {
+    if (auto n = f.take("after_tls"); n.defined()) {
         Fields after(ctx.reader, n, what + " after_tls");
         if (after.valid()) {
             c->after_tls.emplace();

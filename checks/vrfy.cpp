@@ -5,7 +5,7 @@
 
 namespace mailspec {
 
-std::shared_ptr<const Check> parse_vrfy(const YAML::Node& body, ParseContext& ctx) {
+std::shared_ptr<const Check> parse_vrfy(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<VrfyCheck>();
     const std::string what = "vrfy of check '" + ctx.spec.id + "'";
     Fields f(ctx.reader, body, what);

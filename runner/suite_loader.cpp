@@ -1,6 +1,7 @@
 #include "runner/suite_loader.hpp"
 
 #include <arpa/inet.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 
@@ -29,7 +30,7 @@ bool is_ip_address(const std::string& s) {
     return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
-std::optional<Target> read_target(SpecReader& r, const std::string& name, const YAML::Node& n) {
+std::optional<Target> read_target(SpecReader& r, const std::string& name, const yaml::Node& n) {
     Fields f(r, n, "target '" + name + "'");
     if (!f.valid()) return std::nullopt;
     Target t;
@@ -92,9 +93,9 @@ void read_source(SpecReader& r, Fields& f, const std::string& name, Vantage& v) 
 }
 
 // `netns: NAME` or `netns: { name: NAME, bind: ADDR }`.
-void read_netns(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+void read_netns(SpecReader& r, const yaml::Node& n, const std::string& name, Vantage& v) {
     const std::string what = "vantage '" + name + "': netns";
-    if (n.IsScalar()) {
+    if (n.is_scalar()) {
         if (auto s = r.scalar(n, what)) v.netns = *s;
     } else {
         Fields f(r, n, what);
@@ -111,9 +112,9 @@ void read_netns(SpecReader& r, const YAML::Node& n, const std::string& name, Van
 }
 
 // `socks5: HOST:PORT` or `socks5: { proxy: HOST:PORT, user: NAME, password_env: VAR, bind: ADDR }`.
-void read_socks5(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+void read_socks5(SpecReader& r, const yaml::Node& n, const std::string& name, Vantage& v) {
     const std::string what = "vantage '" + name + "': socks5";
-    auto set_proxy = [&](const std::string& s, const YAML::Node& at) {
+    auto set_proxy = [&](const std::string& s, const yaml::Node& at) {
         if (auto hp = host_port(s)) {
             v.proxy_host = hp->first;
             v.proxy_port = hp->second;
@@ -122,7 +123,7 @@ void read_socks5(SpecReader& r, const YAML::Node& n, const std::string& name, Va
                     what + " needs the proxy as HOST:PORT (IPv6 as [ADDR]:PORT), not '" + s + "'");
         }
     };
-    if (n.IsScalar()) {
+    if (n.is_scalar()) {
         if (auto s = r.scalar(n, what)) set_proxy(*s, n);
         return;
     }
@@ -144,7 +145,7 @@ void read_socks5(SpecReader& r, const YAML::Node& n, const std::string& name, Va
 }
 
 // `xclient: { addr: 192.0.2.1, name: "[UNAVAILABLE]", helo: outside.example, via: VANTAGE }`.
-void read_xclient(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+void read_xclient(SpecReader& r, const yaml::Node& n, const std::string& name, Vantage& v) {
     const std::string what = "vantage '" + name + "': xclient";
     Fields f(r, n, what);
     if (!f.valid()) return;
@@ -164,9 +165,9 @@ void read_xclient(SpecReader& r, const YAML::Node& n, const std::string& name, V
 // `ssh: [user@]host` or `ssh: { destination: [user@]host, port: N, binary: PATH,
 // ssh_options: [OPTION=VALUE...], identity_file: PATH, bind: ADDR }` (bind: the source
 // address the agent's checks use on the probe).
-void read_ssh(SpecReader& r, const YAML::Node& n, const std::string& name, Vantage& v) {
+void read_ssh(SpecReader& r, const yaml::Node& n, const std::string& name, Vantage& v) {
     const std::string what = "vantage '" + name + "': ssh";
-    if (n.IsScalar()) {
+    if (n.is_scalar()) {
         if (auto s = r.scalar(n, what)) v.ssh_destination = *s;
     } else {
         Fields f(r, n, what);
@@ -232,11 +233,11 @@ void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
 
 // A vantage names exactly one kind: `{ bind: ADDR }`, `{ netns: NAME }`, `{ socks5: HOST:PORT }`,
 // `{ local: true }` or `{}` for local.
-std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, const YAML::Node& n) {
+std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, const yaml::Node& n) {
     Vantage v;
     v.name = name;
     v.where = r.locate(n);
-    if (n.IsNull()) return v;  // `inside:` with nothing = local
+    if (n.is_null()) return v;  // `inside:` with nothing = local
     Fields f(r, n, "vantage '" + name + "'");
     if (!f.valid()) return std::nullopt;
     static const std::pair<const char*, VantageKind> kinds[] = {
@@ -271,21 +272,22 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
     return v;
 }
 
-void read_vantages(SpecReader& r, const YAML::Node& n, std::map<std::string, Vantage>& out) {
-    if (!n.IsMap()) {
+void read_vantages(SpecReader& r, const yaml::Node& n, std::map<std::string, Vantage>& out) {
+    if (!n.is_map()) {
         r.error(n,
                 "'vantages' must map names to vantage points, e.g. outside: { bind: 127.0.0.2 }");
         return;
     }
     Fields dup_check(r, n, "'vantages'");
-    for (auto it = n.begin(); it != n.end(); ++it) {
-        dup_check.take(it->first.Scalar());
-        if (auto v = read_vantage(r, it->first.Scalar(), it->second)) out[v->name] = *v;
+    for (auto [key, value] : n.entries()) {
+        const std::string name(key.scalar());
+        dup_check.take(name);
+        if (auto v = read_vantage(r, name, value)) out[v->name] = *v;
     }
 }
 
 // Returns where `from` was written, for the unknown-vantage check that runs later.
-Location read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
+Location read_defaults(SpecReader& r, const yaml::Node& n, Defaults& d) {
     Location from_at = r.locate(n);
     Fields f(r, n, "'defaults'");
     if (!f.valid()) return from_at;
@@ -297,12 +299,12 @@ Location read_defaults(SpecReader& r, const YAML::Node& n, Defaults& d) {
     return from_at;
 }
 
-std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::size_t index,
+std::optional<CheckSpec> read_check(SpecReader& r, const yaml::Node& n, std::size_t index,
                                     const Suite& suite) {
     Location at = r.locate(n);
     std::string label = "check #" + std::to_string(index + 1);
-    if (n.IsMap() && n["id"] && n["id"].IsScalar() && n["id"].Scalar().size() <= kMaxIdLength)
-        label = "check '" + n["id"].Scalar() + "'";
+    if (auto id = n.get("id"); id.is_scalar() && id.scalar().size() <= kMaxIdLength)
+        label = "check '" + std::string(id.scalar()) + "'";
     Fields f(r, n, label);
     if (!f.valid()) return std::nullopt;
     std::size_t errors_before = r.error_count();
@@ -339,7 +341,7 @@ std::optional<CheckSpec> read_check(SpecReader& r, const YAML::Node& n, std::siz
 
     // Exactly one key names the check kind.
     const CheckKind* kind = nullptr;
-    YAML::Node body;
+    yaml::Node body;
     for (const auto& k : check_kinds()) {
         if (!f.has(k.name)) {
             f.take(k.name);
@@ -395,16 +397,34 @@ void check_references(SpecReader& r, Suite& s, const Location& defaults_from_at)
     }
 }
 
+// The agent request is written with yaml-cpp's emitter (runner/agent_request.cpp).
+YAML::Node to_yaml_cpp(yaml::Node n) {
+    if (n.is_map()) {
+        YAML::Node m(YAML::NodeType::Map);
+        for (auto [key, value] : n.entries())
+            m[std::string(key.scalar())] = to_yaml_cpp(value);
+        return m;
+    }
+    if (n.is_list()) {
+        YAML::Node l(YAML::NodeType::Sequence);
+        for (yaml::Node item : n.items())
+            l.push_back(to_yaml_cpp(item));
+        return l;
+    }
+    if (n.is_scalar()) return YAML::Node(std::string(n.scalar()));
+    return YAML::Node(YAML::NodeType::Null);
+}
+
 // Only checks sent to an ssh agent need their YAML text again; dumping every check cost as
 // much as parsing the file (bench (d)), so it is done for those alone.
-void keep_agent_sources(Suite& s, const std::vector<YAML::Node>& nodes) {
+void keep_agent_sources(Suite& s, const std::vector<yaml::Node>& nodes) {
     for (std::size_t i = 0; i < s.checks.size() && i < nodes.size(); ++i) {
         auto& c = s.checks[i];
         bool remote = std::any_of(c.from.begin(), c.from.end(), [&](const std::string& v) {
             auto it = s.vantages.find(v);
             return it != s.vantages.end() && it->second.kind == VantageKind::ssh;
         });
-        if (remote) c.source = YAML::Dump(nodes[i]);
+        if (remote) c.source = YAML::Dump(to_yaml_cpp(nodes[i]));
     }
 }
 
@@ -422,8 +442,8 @@ LoadedSuite load_suite_from(const std::string& path, const std::string* text,
 
     Suite s;
     s.file = path;
-    std::vector<YAML::Node> check_nodes;  // parallel to s.checks
-    Fields top(r, *root, "the suite");
+    std::vector<yaml::Node> check_nodes;  // parallel to s.checks
+    Fields top(r, root->root(), "the suite");
     if (!top.valid()) return out;
     top.require("suite");
     top.require("targets");
@@ -431,40 +451,39 @@ LoadedSuite load_suite_from(const std::string& path, const std::string* text,
     if (auto name = top.str("suite")) s.name = *name;
     if (auto d = top.str("description")) s.description = *d;
 
-    if (auto t = top.take("targets"); t.IsDefined()) {
-        if (!t.IsMap() || t.size() == 0) {
+    if (auto t = top.take("targets"); t.defined()) {
+        if (!t.is_map() || t.size() == 0) {
             r.error(t,
                     "'targets' must map names to servers, e.g. mx: { host: 127.0.0.1, port: 25 }");
         } else {
             Fields dup_check(r, t, "'targets'");
-            for (auto it = t.begin(); it != t.end(); ++it) {
-                dup_check.take(it->first.Scalar());
-                if (it->second.IsNull()) {  // yaml-cpp marks an empty value at the next line
-                    r.error(it->first,
-                            "target '" + it->first.Scalar() + "' is empty: give at least its host");
+            for (auto [key, value] : t.entries()) {
+                const std::string name(key.scalar());
+                dup_check.take(name);
+                if (value.is_null()) {  // pointed at by its key: an empty value has no place
+                    r.error(key, "target '" + name + "' is empty: give at least its host");
                     continue;
                 }
-                if (auto target = read_target(r, it->first.Scalar(), it->second))
-                    s.targets[target->name] = *target;
+                if (auto target = read_target(r, name, value)) s.targets[target->name] = *target;
             }
         }
     }
-    if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, s.vantages);
+    if (auto v = top.take("vantages"); v.defined()) read_vantages(r, v, s.vantages);
     for (const auto& [name, v] : options.vantages)
         s.vantages[name] = v;
     resolve_xclient(r, s.vantages);
     Location defaults_from_at{path, 1, 1};
-    if (auto d = top.take("defaults"); d.IsDefined())
+    if (auto d = top.take("defaults"); d.defined())
         defaults_from_at = read_defaults(r, d, s.defaults);
 
-    if (auto checks = top.take("checks"); checks.IsDefined()) {
-        if (!checks.IsSequence() || checks.size() == 0) {
+    if (auto checks = top.take("checks"); checks.defined()) {
+        if (!checks.is_list() || checks.size() == 0) {
             r.error(checks,
                     "'checks' must be a non-empty list of checks (each starting with '- id:')");
         } else {
             std::map<std::string, Location> ids;
             for (std::size_t i = 0; i < checks.size(); ++i) {
-                YAML::Node node = checks[i];
+                yaml::Node node = checks[i];
                 auto c = read_check(r, node, i, s);
                 if (!c) continue;
                 if (auto [it, fresh] = ids.emplace(c->id, c->where); !fresh) {
@@ -501,10 +520,10 @@ std::map<std::string, Vantage> load_vantages_file(const std::string& path, Diagn
     SpecReader r(path, out, env);
     auto root = read_yaml_file(path, r, 1024 * 1024);
     if (!root) return vantages;
-    Fields top(r, *root, "the vantages file");
+    Fields top(r, root->root(), "the vantages file");
     if (!top.valid()) return vantages;
     top.require("vantages");
-    if (auto v = top.take("vantages"); v.IsDefined()) read_vantages(r, v, vantages);
+    if (auto v = top.take("vantages"); v.defined()) read_vantages(r, v, vantages);
     top.done();
     return vantages;
 }

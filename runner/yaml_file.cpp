@@ -1,7 +1,5 @@
 #include "runner/yaml_file.hpp"
 
-#include <yaml-cpp/depthguard.h>
-
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -11,9 +9,12 @@ namespace mailspec {
 
 namespace {
 
-// yaml-cpp says "illegal tab" only sometimes; name the usual cause when a tab is near.
-std::string explain_syntax_error(const std::string& text, const YAML::ParserException& e) {
-    std::string msg = e.msg;
+// A suite needs a handful of levels; thousands would only be an attack on the reader.
+constexpr std::size_t kMaxDepth = 100;
+
+// libyaml says "found character that cannot start any token" for a tab: name the usual cause.
+std::string explain_syntax_error(const std::string& text, const yaml::Error& e) {
+    std::string msg = e.message;
     if (e.mark.line >= 0) {
         std::istringstream lines(text);
         std::string line;
@@ -22,7 +23,7 @@ std::string explain_syntax_error(const std::string& text, const YAML::ParserExce
         if (line.find('\t') != std::string::npos)
             msg += " (this line contains a tab: YAML indentation must use spaces)";
     }
-    return "YAML syntax error: " + msg;
+    return msg;
 }
 
 // Offset of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and
@@ -67,14 +68,14 @@ Location locate_offset(const std::string& path, const std::string& text, std::si
 
 }  // namespace
 
-std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
-                                         std::size_t max_bytes) {
+std::unique_ptr<yaml::Document> read_yaml_file(const std::string& path, SpecReader& r,
+                                               std::size_t max_bytes) {
     // Problems with the whole file point at its start, so every message reads FILE:LINE:COL.
     Location whole{path, 1, 1};
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         r.error(whole, "cannot open file");
-        return std::nullopt;
+        return nullptr;
     }
     std::string text;
     text.resize(max_bytes + 1);
@@ -83,49 +84,42 @@ std::optional<YAML::Node> read_yaml_file(const std::string& path, SpecReader& r,
     return read_yaml_text(text, path, r, max_bytes);
 }
 
-std::optional<YAML::Node> read_yaml_text(const std::string& text, const std::string& path,
-                                         SpecReader& r, std::size_t max_bytes) {
+std::unique_ptr<yaml::Document> read_yaml_text(const std::string& text, const std::string& path,
+                                               SpecReader& r, std::size_t max_bytes) {
     Location whole{path, 1, 1};
     if (text.size() > max_bytes) {
         r.error(whole, "file is larger than " + std::to_string(max_bytes / 1024) +
                            " KiB; a suite this big is almost certainly not a suite");
-        return std::nullopt;
+        return nullptr;
     }
     if (auto nul = text.find('\0'); nul != std::string::npos) {
         r.error(locate_offset(path, text, nul), "file contains NUL bytes: not a YAML text file");
-        return std::nullopt;
+        return nullptr;
     }
     if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
         r.error(locate_offset(path, text, bad), "file is not valid UTF-8 text");
-        return std::nullopt;
+        return nullptr;
     }
-    try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(text);
-        if (docs.size() > 1) {
-            // A second document would be silently ignored: say so instead.
-            r.error(r.locate(docs[1]),
-                    "file holds more than one YAML document ('---'); a suite "
-                    "file holds exactly one suite");
-            return std::nullopt;
-        }
-        if (docs.empty() || !docs[0].IsDefined() || docs[0].IsNull()) {
-            r.error(whole, "file is empty: a suite needs at least 'suite', 'targets' and 'checks'");
-            return std::nullopt;
-        }
-        return docs[0];
-    } catch (const YAML::DeepRecursion& e) {
-        Location at{path, e.mark.line >= 0 ? e.mark.line + 1 : 1,
-                    e.mark.column >= 0 ? e.mark.column + 1 : 1};
-        r.error(at, "YAML nesting is too deep (more than " + std::to_string(e.depth()) +
-                        " levels): not a suite");
-    } catch (const YAML::ParserException& e) {
-        Location at{path, e.mark.line >= 0 ? e.mark.line + 1 : 1,
-                    e.mark.column >= 0 ? e.mark.column + 1 : 1};
-        r.error(at, explain_syntax_error(text, e));
-    } catch (const YAML::Exception& e) {
-        r.error(whole, std::string("YAML error: ") + e.what());
+    auto parsed = yaml::parse(text, kMaxDepth);
+    auto located = [&](yaml::Mark m) {
+        return Location{path, m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1};
+    };
+    if (parsed.error) {
+        r.error(located(parsed.error->mark), explain_syntax_error(text, *parsed.error));
+        return nullptr;
     }
-    return std::nullopt;
+    if (parsed.next_document) {
+        // A second document would be silently ignored: say so instead.
+        r.error(located(*parsed.next_document),
+                "file holds more than one YAML document ('---'); a suite "
+                "file holds exactly one suite");
+        return nullptr;
+    }
+    if (!parsed.doc || parsed.doc->root().is_null()) {
+        r.error(whole, "file is empty: a suite needs at least 'suite', 'targets' and 'checks'");
+        return nullptr;
+    }
+    return std::move(parsed.doc);
 }
 
 }  // namespace mailspec

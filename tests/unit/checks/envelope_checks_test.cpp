@@ -36,7 +36,8 @@ Parsed parse(ParseFn fn, const std::string& yaml) {
     spec.id = "c";
     spec.helo = "probe.mailspec.test";
     ParseContext ctx{reader, spec};
-    p.check = fn(YAML::Load(yaml), ctx);
+    auto doc = yaml::parse(yaml).doc;
+    p.check = fn(doc->root(), ctx);
     return p;
 }
 

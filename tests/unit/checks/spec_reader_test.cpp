@@ -75,8 +75,8 @@ TEST(ReplyExpectation, MatchesAllGivenParts) {
 TEST(Fields, SecretsAreNeverInline) {
     Diagnostics d;
     SpecReader r("f.yaml", d, fake_env());
-    auto node = YAML::Load("{ user: alice, password: hunter2 }");
-    Fields f(r, node, "auth");
+    auto doc = yaml::parse("{ user: alice, password: hunter2 }").doc;
+    Fields f(r, doc->root(), "auth");
     f.str("user");
     EXPECT_EQ(f.secret(), std::nullopt);
     f.done();
@@ -94,8 +94,8 @@ TEST(Fields, DuplicateAndUnknownKeysInSmallAndBigMaps) {
         text += "prot: 3, k: 4 }";
         Diagnostics d;
         SpecReader r("f.yaml", d, fake_env());
-        auto node = YAML::Load(text);
-        Fields f(r, node, "m");
+        auto doc = yaml::parse(text).doc;
+        Fields f(r, doc->root(), "m");
         ASSERT_EQ(d.size(), 1u) << extra;
         EXPECT_EQ(d[0].message, "duplicate key 'k' in m");
         EXPECT_EQ(d[0].where.column, static_cast<int>(text.size() - 5));
@@ -113,8 +113,8 @@ TEST(Fields, DuplicateAndUnknownKeysInSmallAndBigMaps) {
 TEST(Fields, SecretFromFileIsRelativeToTheSuite) {
     Diagnostics d;
     SpecReader r("suites/a.yaml", d, fake_env());
-    auto node = YAML::Load("{ password_file: ../lab/pw }");
-    Fields f(r, node, "auth");
+    auto doc = yaml::parse("{ password_file: ../lab/pw }").doc;
+    Fields f(r, doc->root(), "auth");
     auto s = f.secret();
     f.done();
     ASSERT_TRUE(s);
