@@ -3,31 +3,17 @@
 #include <algorithm>
 
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include "transport/deadline.hpp"
+#include "transport/stream_errors.hpp"
 #include "transport/tls_handshake.hpp"
 
 namespace mailspec::transport {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-
-namespace {
-
-bool is_eof(const boost::system::error_code& ec) {
-    return ec == asio::error::eof || ec == asio::error::connection_reset ||
-           ec == asio::ssl::error::stream_truncated;
-}
-
-std::string describe(const boost::system::error_code& ec) {
-    if (ec == asio::ssl::error::stream_truncated) return "TLS stream truncated";
-    return ec.message();
-}
-
-}  // namespace
 
 MailboxConnection::MailboxConnection(asio::any_io_executor ex, MailboxClientOptions options,
                                      std::shared_ptr<Connector> connector)
@@ -147,7 +133,7 @@ asio::awaitable<void> MailboxConnection::write(std::string_view bytes, const std
     if (expired) fail_timeout(step, d);
     if (is_eof(ec) || ec == asio::error::broken_pipe)
         fail(StepError::Kind::closed, step, "connection closed by the server");
-    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
+    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe_error(ec));
 }
 
 asio::awaitable<std::string> MailboxConnection::read_some(const std::string& step, bool greeting,
@@ -175,7 +161,7 @@ asio::awaitable<std::string> MailboxConnection::read_some(const std::string& ste
     if (n > 0) co_return std::string(rbuf_.get(), n);
     if (expired) fail_timeout(step, d);
     if (is_eof(ec)) co_return std::string();
-    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
+    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe_error(ec));
     co_return std::string();
 }
 

@@ -4,12 +4,12 @@
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <stdexcept>
 
 #include "transport/deadline.hpp"
+#include "transport/stream_errors.hpp"
 #include "transport/tls_handshake.hpp"
 
 namespace mailspec::transport {
@@ -18,20 +18,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using smtp::Action;
 using smtp::Reply;
-
-namespace {
-
-bool is_eof(const boost::system::error_code& ec) {
-    return ec == asio::error::eof || ec == asio::error::connection_reset ||
-           ec == asio::ssl::error::stream_truncated;
-}
-
-std::string describe(const boost::system::error_code& ec) {
-    if (ec == asio::ssl::error::stream_truncated) return "TLS stream truncated";
-    return ec.message();
-}
-
-}  // namespace
 
 SmtpClient::SmtpClient(asio::any_io_executor ex, SmtpClientOptions options,
                        std::shared_ptr<Connector> connector)
@@ -161,7 +147,7 @@ asio::awaitable<void> SmtpClient::write(const Action& a) {
     if (expired) fail_timeout(a.step, d);
     if (is_eof(ec) || ec == asio::error::broken_pipe)
         fail(StepError::Kind::closed, a.step, "connection closed by the server");
-    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, a.step, describe(ec));
+    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, a.step, describe_error(ec));
 }
 
 asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
@@ -222,7 +208,7 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
             fail(StepError::Kind::closed, step,
                  partial ? what + " in the middle of a reply" : what);
         }
-        if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
+        if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe_error(ec));
     }
 }
 

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "transport/deadline.hpp"
+#include "transport/stream_errors.hpp"
 
 namespace mailspec::transport {
 
@@ -30,12 +31,10 @@ asio::awaitable<TlsInfo> client_tls_handshake(const TlsHandshakeSetup& setup,
         expired = guard.expired();
     }
     if (expired) throw StepError(StepError::Kind::timeout, step, timeout_reason);
-    if (ec == asio::error::eof || ec == asio::error::connection_reset)
+    if (is_eof(ec) && ec != asio::ssl::error::stream_truncated)
         throw StepError(StepError::Kind::closed, step,
                         "connection closed by the server during the handshake");
-    if (ec == asio::ssl::error::stream_truncated)
-        throw StepError(StepError::Kind::tls, step, "handshake failed: TLS stream truncated");
-    if (ec) throw StepError(StepError::Kind::tls, step, "handshake failed: " + ec.message());
+    if (ec) throw StepError(StepError::Kind::tls, step, "handshake failed: " + describe_error(ec));
     co_return inspect_tls(setup.stream->native_handle());
 }
 
