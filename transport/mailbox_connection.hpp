@@ -94,6 +94,7 @@ class MailboxConnection {
     };
     StepDeadline deadline_for(std::chrono::milliseconds step_timeout) const;
     [[noreturn]] void fail_timeout(const std::string& step, const StepDeadline& d);
+    std::string timeout_reason(const StepDeadline& d) const;
     void require_open(const std::string& step) const;
 
     boost::asio::any_io_executor ex_;

@@ -4,12 +4,13 @@
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <stdexcept>
 
 #include "transport/deadline.hpp"
+#include "transport/stream_errors.hpp"
+#include "transport/tls_handshake.hpp"
 
 namespace mailspec::transport {
 
@@ -17,20 +18,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using smtp::Action;
 using smtp::Reply;
-
-namespace {
-
-bool is_eof(const boost::system::error_code& ec) {
-    return ec == asio::error::eof || ec == asio::error::connection_reset ||
-           ec == asio::ssl::error::stream_truncated;
-}
-
-std::string describe(const boost::system::error_code& ec) {
-    if (ec == asio::ssl::error::stream_truncated) return "TLS stream truncated";
-    return ec.message();
-}
-
-}  // namespace
 
 SmtpClient::SmtpClient(asio::any_io_executor ex, SmtpClientOptions options,
                        std::shared_ptr<Connector> connector)
@@ -97,9 +84,12 @@ void SmtpClient::fail(StepError::Kind kind, const std::string& step, const std::
 }
 
 void SmtpClient::fail_timeout(const std::string& step, const StepDeadline& d) {
-    fail(StepError::Kind::timeout, step,
-         d.total ? "check deadline of " + format_duration(opt_.timeouts.total) + " reached"
-                 : "timed out after " + format_duration(d.step_timeout));
+    fail(StepError::Kind::timeout, step, timeout_reason(d));
+}
+
+std::string SmtpClient::timeout_reason(const StepDeadline& d) const {
+    return d.total ? "check deadline of " + format_duration(opt_.timeouts.total) + " reached"
+                   : "timed out after " + format_duration(d.step_timeout);
 }
 
 void SmtpClient::require_open(const std::string& step) const {
@@ -157,7 +147,7 @@ asio::awaitable<void> SmtpClient::write(const Action& a) {
     if (expired) fail_timeout(a.step, d);
     if (is_eof(ec) || ec == asio::error::broken_pipe)
         fail(StepError::Kind::closed, a.step, "connection closed by the server");
-    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, a.step, describe(ec));
+    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, a.step, describe_error(ec));
 }
 
 asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
@@ -218,7 +208,7 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
             fail(StepError::Kind::closed, step,
                  partial ? what + " in the middle of a reply" : what);
         }
-        if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe(ec));
+        if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe_error(ec));
     }
 }
 
@@ -233,32 +223,15 @@ asio::awaitable<void> SmtpClient::handshake(const std::string& step) {
         rpos_ = rlen_ = 0;
         parser_ = smtp::ReplyParser(opt_.limits);
     }
-    if (!opt_.tls_context) {
-        try {
-            opt_.tls_context = make_tls_context(opt_.tls);
-        } catch (const StepError& e) {
-            fail(e.kind(), e.step(), e.reason());
-        }
-    }
-    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *opt_.tls_context);
-    prepare_tls(tls_->native_handle(), opt_.tls, endpoint_ ? endpoint_->host : std::string());
     const auto d = deadline_for(opt_.timeouts.tls_handshake);
-    boost::system::error_code ec;
-    bool expired = false;
-    {
-        DeadlineGuard guard(ex_, d.at, [this] {
-            boost::system::error_code ignored;
-            socket_.cancel(ignored);
-        });
-        co_await tls_->async_handshake(asio::ssl::stream_base::client,
-                                       asio::redirect_error(asio::use_awaitable, ec));
-        expired = guard.expired();
+    const TlsHandshakeSetup setup(ex_, socket_, tls_, opt_.tls_context, opt_.tls,
+                                  endpoint_ ? endpoint_->host : std::string());
+    const std::string on_timeout = timeout_reason(d);
+    try {
+        tls_info_ = co_await client_tls_handshake(setup, step, d.at, on_timeout);
+    } catch (const StepError& e) {
+        fail(e.kind(), e.step(), e.reason());
     }
-    if (expired) fail_timeout(step, d);
-    if (is_eof(ec) && ec != asio::ssl::error::stream_truncated)
-        fail(StepError::Kind::closed, step, "connection closed by the server during the handshake");
-    if (ec) fail(StepError::Kind::tls, step, "handshake failed: " + describe(ec));
-    tls_info_ = inspect_tls(tls_->native_handle());
     note(tls_info_->summary());
     caps_.reset();
     if (opt_.tls.verify && !tls_info_->verified)
@@ -308,9 +281,7 @@ asio::awaitable<void> SmtpClient::connect(Endpoint to) {
     } catch (const StepError& e) {
         failed_ = true;
         if (e.kind() == StepError::Kind::timeout) {
-            const std::string reason =
-                d.total ? "check deadline of " + format_duration(opt_.timeouts.total) + " reached"
-                        : "timed out after " + format_duration(d.step_timeout);
+            const std::string reason = timeout_reason(d);
             note(e.step() + ": " + reason);
             throw StepError(StepError::Kind::timeout, e.step(), reason);
         }

@@ -180,6 +180,7 @@ class SmtpClient {
     [[noreturn]] void fail(StepError::Kind kind, const std::string& step,
                            const std::string& reason);
     [[noreturn]] void fail_timeout(const std::string& step, const StepDeadline& d);
+    std::string timeout_reason(const StepDeadline& d) const;
     boost::asio::awaitable<EhloResult> impersonate(std::string domain);
     void require_open(const std::string& step) const;
     void log(Direction dir, std::string text);

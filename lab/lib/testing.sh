@@ -48,6 +48,86 @@ sink_count() { find "$LAB_RUN/sink" -type f 2>/dev/null | wc -l; }
 # smtp_probe ARGS...: swaks against mail.lab.test with a bounded timeout; prints the dialogue.
 smtp_probe() { timeout 30 swaks --server 127.0.0.10 --helo probe.mailspec.test --timeout 10 "$@" 2>&1 || true; }
 
+# expect_verdicts LABEL JSON LOG [CHECK=STATUS ...]: in the report JSON of `mailspec run
+# --json`, every check not named must pass and the named ones have the status given; a fail
+# must say what was expected and what happened. Prints the verdicts; on a mismatch records a
+# failure with them and LOG (the run's console output).
+expect_verdicts() {
+    local label=$1 json=$2 log=$3 verdicts
+    shift 3
+    check "$label: verdicts"
+    if verdicts=$(python3 - "$json" "$@" <<'PY'
+import json, sys
+results = {r["check_id"]: r for r in json.load(open(sys.argv[1]))["results"]}
+want = dict(a.split("=", 1) for a in sys.argv[2:])
+problems = []
+for cid, r in sorted(results.items()):
+    expected = want.get(cid, "pass")
+    line = f"{cid}: {r['status']} - {r['message']}"
+    print(line)
+    if r["status"] != expected:
+        problems.append(f"{cid}: expected {expected}, got {line}")
+    if r["status"] == "fail" and not (r.get("expected") and r["message"]):
+        problems.append(f"{cid}: a fail without expected/message")
+for cid in want:
+    if cid not in results:
+        problems.append(f"{cid}: no result")
+if problems:
+    print("\n".join(problems), file=sys.stderr)
+    sys.exit(1)
+PY
+    ); then
+        ok
+        printf '%s\n' "$verdicts" | sed 's/^/      /'
+    else
+        bad "unexpected verdicts" "$verdicts$(cat "$log")"
+    fi
+}
+
+# expect_results JSON [ARG...] <<'PY' ... PY: runs the Python on stdin against the report JSON
+# of `mailspec run --json` (sys.argv[1]; the ARGs follow), after a prelude that gives it `raw`
+# (the report's text), `by` (results by check id), `fails`, and
+#   want(check_id, status, *needles) -> the result: status as given, needles in its
+#       message/expected/actual;
+#   prop(result, key, value): a property as given.
+# Each failed want/prop counts in `fails`; any makes one failure in LAB_FAILS.
+expect_results() {
+    local json=$1 prelude body
+    shift
+    prelude=$(cat <<'PY'
+import json, sys
+raw = open(sys.argv[1]).read()
+doc = json.loads(raw)
+results = doc["results"] if isinstance(doc, dict) else doc
+by = {r.get("check_id") or r.get("check"): r for r in results}
+fails = 0
+def want(cid, status, *needles):
+    global fails
+    r = by.get(cid)
+    if r is None:
+        print(f"  check: {cid} ... FAILED (no result)"); fails += 1; return
+    text = " ".join(str(r.get(k, "")) for k in ("message", "expected", "actual"))
+    missing = [n for n in needles if n not in text]
+    if r.get("status") != status or missing:
+        print(f"  check: {cid} is {status} ... FAILED: got {r.get('status')}: {r.get('message')!r}"
+              f" expected={r.get('expected')!r} actual={r.get('actual')!r} missing={missing}")
+        fails += 1
+    else:
+        print(f"  check: {cid} is {status} ... ok ({r.get('message')})")
+    return r
+def prop(r, key, value):
+    global fails
+    got = (r or {}).get("properties", {}).get(key)
+    print(f"  check: {key} = {value!r} ... " + ("ok" if got == value else f"FAILED: got {got!r}"))
+    if got != value: fails += 1
+PY
+    )
+    body=$(cat)
+    python3 -c "$prelude
+$body
+sys.exit(1 if fails else 0)" "$json" "$@" || LAB_FAILS=$((LAB_FAILS + 1))
+}
+
 lab_finish() {
     if [ "$LAB_FAILS" -gt 0 ]; then
         echo "FAIL: $LAB_FAILS check(s) failed (lab logs: lab/run/log/)"

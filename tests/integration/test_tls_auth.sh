@@ -62,34 +62,7 @@ run_variant() {
     before=$(sink_count)
     "$MAILSPEC" run --vantages "$ROOT/lab/vantages.yaml" --json "$TMP/$variant.json" -q \
         "$TMP/tls-auth.yaml" >"$TMP/$variant.out" 2>&1
-    check "$variant: verdicts"
-    local verdicts
-    if verdicts=$(python3 - "$TMP/$variant.json" "$@" <<'PY'
-import json, sys
-results = {r["check_id"]: r for r in json.load(open(sys.argv[1]))["results"]}
-want = dict(a.split("=", 1) for a in sys.argv[2:])
-problems = []
-for cid, r in sorted(results.items()):
-    expected = want.get(cid, "pass")
-    line = f"{cid}: {r['status']} - {r['message']}"
-    print(line)
-    if r["status"] != expected:
-        problems.append(f"{cid}: expected {expected}, got {line}")
-    if r["status"] == "fail" and not (r.get("expected") and r["message"]):
-        problems.append(f"{cid}: a fail without expected/message")
-for cid in want:
-    if cid not in results:
-        problems.append(f"{cid}: no result")
-if problems:
-    print("\n".join(problems), file=sys.stderr)
-    sys.exit(1)
-PY
-    ); then
-        ok
-        printf '%s\n' "$verdicts" | sed 's/^/      /'
-    else
-        bad "unexpected verdicts" "$verdicts$(cat "$TMP/$variant.out")"
-    fi
+    expect_verdicts "$variant" "$TMP/$variant.json" "$TMP/$variant.out" "$@"
     check "$variant: nothing delivered"
     if [ "$(sink_count)" = "$before" ]; then ok; else bad "the sink received mail"; fi
 }

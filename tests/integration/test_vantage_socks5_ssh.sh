@@ -10,29 +10,9 @@ MAILSPEC=${MAILSPEC:?path of the mailspec binary}
 . "$(dirname "$0")/lib/servers.sh"
 servers_setup /usr/sbin/sshd ssh ssh-keygen smtp-sink
 
-ssh_port=$(free_port 127.0.0.1)
+start_sshd "AllowTcpForwarding yes"
 socks_port=$(free_port 127.0.0.1)
 sink_port=$(free_port 127.0.0.1)
-mkdir -p /run/sshd  # sshd's privilege separation directory (Debian creates it at boot)
-ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
-cp "$work/user_key.pub" "$work/authorized_keys"
-cat >"$work/sshd_config" <<CONF
-Port $ssh_port
-ListenAddress 127.0.0.1
-HostKey $work/host_key
-AuthorizedKeysFile $work/authorized_keys
-PidFile $work/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AllowTcpForwarding yes
-AllowUsers $(id -un)
-CONF
-/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!)
-wait_listening 127.0.0.1 "$ssh_port"
 ssh -N -D "127.0.0.1:$socks_port" -p "$ssh_port" -i "$work/user_key" -o BatchMode=yes \
     -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
     -o ExitOnForwardFailure=yes "$(id -un)@127.0.0.1" 2>"$work/ssh.log" & pids+=($!)

@@ -22,26 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ssh_port=$(free_port 127.0.0.1)
-mkdir -p /run/sshd  # sshd's privilege separation directory (Debian creates it at boot)
-ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
-cp "$work/user_key.pub" "$work/authorized_keys"
-cat >"$work/sshd_config" <<CONF
-Port $ssh_port
-ListenAddress 127.0.0.1
-HostKey $work/host_key
-AuthorizedKeysFile $work/authorized_keys
-PidFile $work/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AllowUsers $(id -un)
-CONF
-/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!)
-wait_listening 127.0.0.1 "$ssh_port"
+start_sshd
 
 echo "== lab/up"
 "$ROOT/lab/up" >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }

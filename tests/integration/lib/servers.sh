@@ -34,3 +34,30 @@ socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()' "$1" "$2" 
     echo "nothing listens on $1:$2"
     exit 1
 }
+
+# start_sshd [CONFIG_LINE...]: Debian's sshd on a free loopback port ($ssh_port) with its own
+# config, host key and a user key ($work/user_key) that lets this user in, plus the extra
+# sshd_config lines given. Stopped on exit like every pid in `pids`; logs to $work/sshd.log.
+start_sshd() {
+    ssh_port=$(free_port 127.0.0.1)
+    mkdir -p /run/sshd  # sshd's privilege separation directory (Debian creates it at boot)
+    ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
+    ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
+    cp "$work/user_key.pub" "$work/authorized_keys"
+    cat >"$work/sshd_config" <<CONF
+Port $ssh_port
+ListenAddress 127.0.0.1
+HostKey $work/host_key
+AuthorizedKeysFile $work/authorized_keys
+PidFile $work/sshd.pid
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers $(id -un)
+CONF
+    [ $# -eq 0 ] || printf '%s\n' "$@" >>"$work/sshd_config"
+    /usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!)
+    wait_listening 127.0.0.1 "$ssh_port"
+}

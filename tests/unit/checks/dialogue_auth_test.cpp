@@ -5,50 +5,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "protocol/base64.hpp"
 #include "runner/suite_loader.hpp"
-#include "tests/unit/support/check_runner.hpp"
-#include "tests/unit/support/fake_smtp_server.hpp"
-#include "tests/unit/support/temp_file.hpp"
-#include "tests/unit/support/test_pki.hpp"
+#include "tests/unit/support/fake_smtp_check_test.hpp"
 
 namespace mailspec {
 namespace {
 
 using test::FakeSmtpBehaviour;
-using test::FakeSmtpServer;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kPassword = "correct horse";
-
-class DialogueAuth : public ::testing::Test {
+class DialogueAuth : public test::FakeSmtpCheckTest {
   protected:
     Result run(FakeSmtpBehaviour b, const std::string& steps) {
-        FakeSmtpServer server(io_, std::move(b));
-        const std::string yaml =
-            "suite: t\ntargets:\n  mx: { host: 127.0.0.1, port: " + std::to_string(server.port()) +
-            ", tls_name: mail.test, ca_file: " + ca_path_ +
-            " }\ndefaults: { timeout: 5s, helo: probe.example.net }\n"
-            "checks:\n  - id: c\n    target: mx\n    smtp:\n" +
-            steps;
-        auto results =
-            test::run_check(io_, dir_.write("suite.yaml", yaml), "c", [&] { server.stop(); });
-        received_ = server.received();
-        plaintext_ = server.plaintext_bytes();
-        if (results.size() != 1) {
-            ADD_FAILURE() << "expected one result, got " << results.size();
-            return {};
-        }
-        return results.front();
-    }
-    FakeSmtpBehaviour with_tls() {
-        FakeSmtpBehaviour b;
-        b.tls = ca_.server_context();
-        return b;
+        return run_check_yaml(std::move(b), "smtp:\n" + steps);
     }
     std::string steps(const std::string& auth, bool starttls = true) {
         return std::string("      - ehlo: probe.example.net\n") +
@@ -57,18 +29,6 @@ class DialogueAuth : public ::testing::Test {
                "\n      - mail_from: alice@example.org\n"
                "      - rcpt_to: someone@example.net\n      - quit: {}\n";
     }
-    bool received(const std::string& prefix) const {
-        return std::any_of(received_.begin(), received_.end(),
-                           [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
-    }
-
-    boost::asio::io_context io_;
-    test::TempDir dir_;
-    test::TestCa ca_;
-    std::string ca_path_ = dir_.write("ca.pem", ca_.ca_pem());
-    std::string password_file_ = dir_.write("alice.password", std::string(kPassword) + "\n");
-    std::vector<std::string> received_;
-    std::string plaintext_;
 };
 
 TEST_F(DialogueAuth, AcceptedAfterStarttlsAndNeverShown) {

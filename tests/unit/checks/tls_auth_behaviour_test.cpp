@@ -5,68 +5,24 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 
-#include <algorithm>
-
 #include "protocol/base64.hpp"
-#include "tests/unit/support/check_runner.hpp"
-#include "tests/unit/support/fake_smtp_server.hpp"
-#include "tests/unit/support/temp_file.hpp"
-#include "tests/unit/support/test_pki.hpp"
+#include "tests/unit/support/fake_smtp_check_test.hpp"
 
 namespace mailspec {
 namespace {
 
 using test::FakeSmtpBehaviour;
-using test::FakeSmtpServer;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kPassword = "correct horse";
-
-class TlsAuthChecks : public ::testing::Test {
+class TlsAuthChecks : public test::FakeSmtpCheckTest {
   protected:
-    // Runs one check (YAML of its kind, e.g. "starttls: { days_left: 3 }") against a fake
-    // server behaving as told. `target_extra` adds keys to the target ("tls: implicit").
     Result run(FakeSmtpBehaviour b, const std::string& check,
                const std::string& target_extra = "") {
-        FakeSmtpServer server(io_, std::move(b));
-        const std::string yaml =
-            "suite: t\ntargets:\n  mx: { host: 127.0.0.1, port: " + std::to_string(server.port()) +
-            ", tls_name: mail.test, ca_file: " + ca_path_ + target_extra +
-            " }\ndefaults: { timeout: 5s, helo: probe.example.net }\n"
-            "checks:\n  - id: c\n    target: mx\n    " +
-            check + "\n";
-        auto path = dir_.write("suite.yaml", yaml);
-        auto results = test::run_check(io_, path, "c", [&] { server.stop(); });
-        received_ = server.received();
-        plaintext_ = server.plaintext_bytes();
-        sessions_ = server.sessions();
-        if (results.size() != 1) {
-            ADD_FAILURE() << "expected one result, got " << results.size();
-            return {};
-        }
-        return results.front();
+        return run_check_yaml(std::move(b), check, target_extra);
     }
-    FakeSmtpBehaviour with_tls(test::ServerTlsSettings s = {}) {
-        FakeSmtpBehaviour b;
-        b.tls = ca_.server_context(s);
-        return b;
-    }
-    bool received(const std::string& verb) const {
-        return std::any_of(received_.begin(), received_.end(),
-                           [&](const std::string& l) { return l.rfind(verb, 0) == 0; });
-    }
-
-    boost::asio::io_context io_;
-    test::TempDir dir_;
-    test::TestCa ca_;
-    std::string ca_path_ = dir_.write("ca.pem", ca_.ca_pem());
-    std::string password_file_ = dir_.write("alice.password", std::string(kPassword) + "\n");
-    std::vector<std::string> received_;
-    std::string plaintext_;
-    std::size_t sessions_ = 0;
 };
 
 // auth_required ------------------------------------------------------------------------------

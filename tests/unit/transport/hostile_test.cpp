@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "tests/hostile/hostile_server.hpp"
-#include "tests/unit/transport/test_pki.hpp"
+#include "tests/unit/support/hostile_attack.hpp"
 #include "transport/smtp_client.hpp"
 
 namespace mailspec::transport {
@@ -16,23 +16,15 @@ namespace asio = boost::asio;
 namespace hostile = testing::hostile;
 using testing::LoopbackServer;
 
-struct Outcome {
-    std::optional<StepError> error;
+struct Outcome : testing::AttackOutcome {
+    explicit Outcome(testing::AttackOutcome base) : AttackOutcome(std::move(base)) {}
     std::vector<std::string> findings;
     std::size_t peak_buffered = 0;
     std::size_t bound = 0;
-    bool open_after = true;
-    std::string transcript;
 };
 
 SmtpClientOptions short_timeouts() {
-    SmtpClientOptions o;
-    o.timeouts.connect = 2s;
-    o.timeouts.greeting = 2s;
-    o.timeouts.reply = 2s;
-    o.timeouts.tls_handshake = 2s;
-    o.tls.ca_file = testing::TestPki::get().ca_file;
-    return o;
+    return testing::short_timeouts<SmtpClientOptions>(2s);
 }
 
 // Greeting, EHLO and STARTTLS against `script`; collects the error.
@@ -40,23 +32,16 @@ Outcome attack(LoopbackServer::Script script, SmtpClientOptions opts = short_tim
     asio::io_context io;
     LoopbackServer server(io, std::move(script));
     SmtpClient client(io.get_executor(), opts);
-    Outcome out;
-    testing::run_client(io, server, [&]() -> asio::awaitable<void> {
-        try {
-            co_await client.open({server.host(), server.port()});
-            co_await client.ehlo("probe.mailspec.test");
-            co_await client.starttls();
-        } catch (const StepError& e) {
-            out.error = e;
-        }
-    });
+    Outcome out(testing::run_attack(io, server, client, client.transcript(),
+                                    [&]() -> asio::awaitable<void> {
+                                        co_await client.open({server.host(), server.port()});
+                                        co_await client.ehlo("probe.mailspec.test");
+                                        co_await client.starttls();
+                                    }));
     out.peak_buffered = client.peak_buffered_bytes();
     out.bound = opts.read_chunk + opts.limits.max_bytes + opts.limits.max_line;
-    out.open_after = client.is_open();
     for (const auto& f : client.findings())
         out.findings.push_back(f);
-    for (const auto& l : client.transcript())
-        out.transcript += std::string(marker(l.dir)) + " " + l.text + "\n";
     return out;
 }
 

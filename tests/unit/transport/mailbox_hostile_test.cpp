@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "tests/hostile/mailbox_scripts.hpp"
-#include "tests/unit/transport/test_pki.hpp"
+#include "tests/unit/support/hostile_attack.hpp"
 #include "transport/imap_client.hpp"
 #include "transport/pop3_client.hpp"
 
@@ -18,47 +18,30 @@ namespace asio = boost::asio;
 namespace hostile = testing::hostile;
 using testing::LoopbackServer;
 
-struct Outcome {
-    std::optional<StepError> error;
-    bool open_after = true;
-    std::string transcript;
-};
+using testing::AttackOutcome;
 
 MailboxClientOptions short_timeouts() {
-    MailboxClientOptions o;
-    o.timeouts.connect = 2s;
-    o.timeouts.greeting = 1s;
-    o.timeouts.reply = 1s;
-    o.timeouts.tls_handshake = 1s;
-    o.tls.ca_file = testing::TestPki::get().ca_file;
-    return o;
+    return testing::short_timeouts<MailboxClientOptions>(1s);
 }
 
+// The greeting and CAPA/CAPABILITY against `script`; collects the error.
 template <typename Client, typename Limits>
-Outcome attack(LoopbackServer::Script script, Limits limits,
-               MailboxClientOptions opts = short_timeouts()) {
+AttackOutcome attack(LoopbackServer::Script script, Limits limits,
+                     MailboxClientOptions opts = short_timeouts()) {
     asio::io_context io;
     LoopbackServer server(io, std::move(script));
     Client client(io.get_executor(), opts, nullptr, limits);
-    Outcome out;
-    testing::run_client(io, server, [&]() -> asio::awaitable<void> {
-        try {
-            co_await client.open({server.host(), server.port()});
-            if constexpr (std::is_same_v<Client, Pop3Client>) {
-                client.session().capa();
-                co_await client.run("CAPA");
-            } else {
-                client.session().capability();
-                co_await client.run("CAPABILITY");
-            }
-        } catch (const StepError& e) {
-            out.error = e;
-        }
-    });
-    out.open_after = client.is_open();
-    for (const auto& l : client.connection().transcript())
-        out.transcript += std::string(marker(l.dir)) + " " + l.text + "\n";
-    return out;
+    return testing::run_attack(io, server, client, client.connection().transcript(),
+                               [&]() -> asio::awaitable<void> {
+                                   co_await client.open({server.host(), server.port()});
+                                   if constexpr (std::is_same_v<Client, Pop3Client>) {
+                                       client.session().capa();
+                                       co_await client.run("CAPA");
+                                   } else {
+                                       client.session().capability();
+                                       co_await client.run("CAPABILITY");
+                                   }
+                               });
 }
 
 TEST(MailboxHostile, Pop3NeverEndingMultiLineResponseHitsTheSizeLimit) {
