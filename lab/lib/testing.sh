@@ -36,11 +36,11 @@ bad() {
 # expect_match DESCRIPTION REGEX TEXT: TEXT must contain a line matching REGEX (grep -E).
 expect_match() {
     check "$1"
-    if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok; else bad "expected a line matching /$2/" "$3"; fi
+    if grep -Eq -- "$2" <<<"$3"; then ok; else bad "expected a line matching /$2/" "$3"; fi
 }
 expect_no_match() {
     check "$1"
-    if printf '%s\n' "$3" | grep -Eq -- "$2"; then bad "expected no line matching /$2/" "$3"; else ok; fi
+    if grep -Eq -- "$2" <<<"$3"; then bad "expected no line matching /$2/" "$3"; else ok; fi
 }
 
 sink_count() { find "$LAB_RUN/sink" -type f 2>/dev/null | wc -l; }

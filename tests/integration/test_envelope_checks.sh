@@ -19,9 +19,9 @@ cleanup() {
 trap cleanup EXIT
 
 status=$("$ROOT/lab/status" 2>/dev/null)
-if printf '%s\n' "$status" | grep -Eq '^ *postfix +running' && printf '%s\n' "$status" | grep -q '^variant: correct'; then
+if grep -Eq '^ *postfix +running' <<<"$status" && grep -q '^variant: correct' <<<"$status"; then
     echo "== using the running lab (correct)"
-elif printf '%s\n' "$status" | grep -Eq '^ *postfix +running'; then
+elif grep -Eq '^ *postfix +running' <<<"$status"; then
     lab_require
     echo "== lab runs another variant: lab/up (correct)"
     "$ROOT/lab/up" || { echo "FAIL: lab/up failed"; exit 1; }

@@ -80,7 +80,7 @@ out=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.10/25; read -r l <&3;
     for i in $(seq 12); do printf "BOGUS\r\n" >&3; done; cat <&3' 2>&1)
 expect_match "hard error limit: 421 4.7.0 after 10 errors" '^421 4\.7\.0 .*too many errors' "$out"
 check "exactly 10 errors answered before the 421"
-n=$(printf '%s\n' "$out" | grep -c '^500 ')
+n=$(grep -c '^500 ' <<<"$out")
 if [ "$n" = 10 ]; then ok; else bad "$n errors before 421" "$out"; fi
 out=$(smtp_probe --port 25 --local-interface 127.0.0.30 --quit-after RCPT -f '<>' -t postmaster@lab.test)
 expect_match "postmaster@lab.test accepts the null sender" '^<-  250 2\.1\.5' "$out"
@@ -142,7 +142,7 @@ expect_match "POP3 110 plaintext USER/PASS refused" '^-ERR .*[Pp]laintext authen
 out=$(curl_login 'imap://mail.lab.test:143/INBOX' --interface 127.0.0.10 -X 'STATUS INBOX (MESSAGES)')
 # curl attempts the login (Dovecot advertises AUTH=PLAIN to its own address); it must fail.
 check "IMAP 143 plaintext login from the server's own address (127.0.0.10) refused"
-if printf '%s\n' "$out" | grep -q '^\* STATUS' || ! printf '%s\n' "$out" | grep -q 'Login denied'; then
+if grep -q '^\* STATUS' <<<"$out" || ! grep -q 'Login denied' <<<"$out"; then
     bad "expected curl: (67) Login denied" "$out"
 else ok; fi
 

@@ -31,7 +31,7 @@ tls_probe() { # port starttls|implicit protocol-flag
 # tls_summary OUTPUT: "handshake completed with PROTOCOL" when s_client negotiated a cipher
 # (its "New, ..." line names the cipher's version, not the protocol: read "Protocol :").
 tls_summary() {
-    if printf '%s\n' "$1" | grep -Eq '^New, .*Cipher is [^(]'; then
+    if grep -Eq '^New, .*Cipher is [^(]' <<<"$1"; then
         printf 'handshake completed with %s\n' "$(printf '%s\n' "$1" | sed -n 's/^ *Protocol *: *//p' | head -1)"
     else
         printf 'handshake failed\n%s\n' "$1"

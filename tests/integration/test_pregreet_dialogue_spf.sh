@@ -23,7 +23,7 @@ cleanup() {
     if [ "$started" = 1 ]; then "$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"; fi
 }
 trap cleanup EXIT
-if ! "$ROOT/lab/status" 2>/dev/null | grep -Eq '^ *postfix +running'; then started=1; fi
+if ! grep -Eq '^ *postfix +running' <<<"$("$ROOT/lab/status" 2>/dev/null)"; then started=1; fi
 "$ROOT/lab/up" >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
 
 export LAB_CA=$LAB_RUN/tls/ca.pem ALICE_PW_FILE=$LAB_RUN/secrets/alice.password
