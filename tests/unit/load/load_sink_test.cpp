@@ -96,6 +96,22 @@ TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
     EXPECT_EQ(r.report.tls_resumed, 12u - 3u);
 }
 
+TEST(LoadSink, OneSessionResumesEveryLaterConnectionWithItsFirstTicket) {
+    // The sink issues a ticket only on full handshakes, so connections 2..5 all resume with
+    // the ticket of the first; a resumed handshake still counts as a TLS handshake on both ends.
+    LoadOptions o;
+    o.messages = 5;
+    o.sessions = 1;
+    o.starttls = true;
+    o.ca_file = testing::TestPki::get().ca_file;
+    o.server_name = "localhost";
+    auto r = run(o, true);
+    EXPECT_EQ(r.report.messages_ok, 5u);
+    EXPECT_EQ(r.report.tls_handshakes, 5u);
+    EXPECT_EQ(r.report.tls_resumed, 4u);
+    EXPECT_EQ(r.sink.tls, 5u);
+}
+
 TEST(LoadSink, NoTlsResumeMakesEveryHandshakeAFullOne) {
     LoadOptions o;
     o.messages = 6;
