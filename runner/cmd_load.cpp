@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "model/duration.hpp"
 #include "runner/exit_codes.hpp"
@@ -83,10 +86,10 @@ int run_load(LoadCli& c) {
         std::cerr << "mailspec load: " << p << "\n";
     if (!problems.empty()) return exit_code::usage;
 
-    asio::io_context io(1);
+    asio::io_context resolving;
     std::vector<asio::ip::tcp::endpoint> to;
     boost::system::error_code ec;
-    asio::ip::tcp::resolver resolver(io);
+    asio::ip::tcp::resolver resolver(resolving);
     for (const auto& e : resolver.resolve(c.o.host, std::to_string(c.o.port), ec))
         to.push_back(e.endpoint());
     if (ec || to.empty()) {
@@ -103,21 +106,32 @@ int run_load(LoadCli& c) {
         }
     raise_fd_limit();
 
-    std::unique_ptr<load::LoadGenerator> gen;
+    // One event loop per --threads part, each with its share of sessions and messages; the
+    // reports are added up at the end. The first part runs on this thread with the signals.
+    auto parts = load::split(c.o);
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<std::unique_ptr<load::LoadGenerator>> gens;
     try {
-        gen = std::make_unique<load::LoadGenerator>(io.get_executor(), c.o, to);
+        for (const auto& part : parts) {
+            loops.push_back(std::make_unique<asio::io_context>(1));
+            gens.push_back(
+                std::make_unique<load::LoadGenerator>(loops.back()->get_executor(), part, to));
+        }
     } catch (const std::exception& e) {
         std::cerr << "mailspec load: " << e.what() << "\n";
         return exit_code::usage;
     }
+    asio::io_context& io = *loops.front();
+    load::LoadGenerator& gen = *gens.front();
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::steady_timer ticker(io);
-    bool tty = !c.quiet && isatty(STDERR_FILENO);
+    // The progress line reads live figures: only with one thread (no other thread writes them).
+    bool tty = !c.quiet && parts.size() == 1 && isatty(STDERR_FILENO);
     std::function<void()> tick = [&] {
         ticker.expires_after(std::chrono::milliseconds(500));
         ticker.async_wait([&](boost::system::error_code e) {
             if (e) return;
-            const auto& r = gen->report();
+            const auto& r = gen.report();
             std::fprintf(stderr, "\r%llu sent, %llu failed, %.0f msg/s   ",
                          static_cast<unsigned long long>(r.messages_ok),
                          static_cast<unsigned long long>(r.messages_failed),
@@ -126,17 +140,31 @@ int run_load(LoadCli& c) {
         });
     };
     if (tty) tick();
+    std::atomic<std::size_t> running{parts.size()};
     signals.async_wait([&](boost::system::error_code e, int) {
-        if (!e) gen->stop();
+        if (e) return;
+        for (std::size_t i = 0; i < gens.size(); ++i)  // each stopped on its own loop
+            asio::post(*loops[i], [g = gens[i].get()] { g->stop(); });
     });
-    gen->start([&] {
-        signals.cancel();
-        ticker.cancel();
-    });
+    for (auto& g : gens)
+        g->start([&] {
+            if (--running == 0)
+                asio::post(io, [&] {
+                    signals.cancel();
+                    ticker.cancel();
+                });
+        });
+    std::vector<std::thread> helpers;
+    for (std::size_t i = 1; i < loops.size(); ++i)
+        helpers.emplace_back([&l = *loops[i]] { l.run(); });
     io.run();
+    for (auto& t : helpers)
+        t.join();
     if (tty) std::fprintf(stderr, "\r%60s\r", "");
 
-    const auto& r = gen->report();
+    load::LoadReport r = gens.front()->report();
+    for (std::size_t i = 1; i < gens.size(); ++i)
+        r.add(gens[i]->report());
     if (c.json)
         std::cout << load::to_json(r).dump(2) << "\n";
     else
@@ -157,6 +185,9 @@ void add_load_command(CLI::App& app, std::function<int()>& action) {
     cmd->add_option("--port", o.port, "Server port (default 25)");
     cmd->add_option("--sessions,-s", o.sessions, "Concurrent sessions (default 1)")
         ->check(CLI::Range(1, 100000));
+    cmd->add_option("--threads", o.threads,
+                    "Event loops (threads) sharing the sessions and messages (default 1)")
+        ->check(CLI::Range(1, 256));
     cmd->add_option("--messages,-m", o.messages, "Messages to send in total");
     cmd->add_option("--duration", c->duration, "Send until this much time passed (30s, 2m)");
     cmd->add_option("--per-connection", o.per_connection,

@@ -74,6 +74,18 @@ else bad "$(cat "$work/tls.json")"; fi
 check "the password is not in load's output"
 if grep -q 'not a real secret' "$work/load-tls.txt"; then bad "password printed"; else ok; fi
 
+echo "== --threads 2: two event loops share sessions and messages, one report"
+start_sink threads
+rc=0
+"$MAILSPEC" load --port "$sink_port" --messages 301 --sessions 10 --threads 2 --json -q \
+    >"$work/load-threads.json" || rc=$?
+stop_sink
+check "load --threads 2 reports 301 accepted over 301 connections, and the sink got 301"
+if [ $rc = 0 ] && [ "$(json "$work/load-threads.json" messages_ok)" = 301 ] &&
+    [ "$(json "$work/load-threads.json" connections)" = 301 ] &&
+    [ "$(json "$work/threads.json" messages)" = 301 ]; then ok
+else bad "rc=$rc $(cat "$work/load-threads.json") $(cat "$work/threads.json")"; fi
+
 echo "== refusals before anything is sent"
 rc=0
 out=$("$MAILSPEC" load --host 192.0.2.1 --messages 1 2>&1) || rc=$?

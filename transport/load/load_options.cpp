@@ -1,5 +1,6 @@
 #include "transport/load/load_options.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 
 namespace mailspec::load {
@@ -11,6 +12,7 @@ std::vector<std::string> validate(const LoadOptions& o) {
     if (o.messages && *o.messages == 0) why.push_back("--messages must be at least 1");
     if (o.duration && o.duration->count() <= 0) why.push_back("--duration must be positive");
     if (o.sessions == 0) why.push_back("--sessions must be at least 1");
+    if (o.threads == 0) why.push_back("--threads must be at least 1");
     if (o.per_connection == 0) why.push_back("--per-connection must be at least 1");
     if (o.recipients == 0) why.push_back("--recipients must be at least 1");
     if (o.port == 0) why.push_back("--port must be 1-65535");
@@ -27,6 +29,18 @@ std::vector<std::string> validate(const LoadOptions& o) {
                           "\": addresses and names must not contain spaces, <>, CR or LF");
     if (o.to.find('@') == std::string::npos) why.push_back("--to needs an @");
     return why;
+}
+
+std::vector<LoadOptions> split(const LoadOptions& o) {
+    std::size_t parts = std::max<std::size_t>(1, std::min(o.threads, o.sessions));
+    if (o.messages) parts = static_cast<std::size_t>(std::min<std::uint64_t>(parts, *o.messages));
+    std::vector<LoadOptions> out(parts, o);
+    for (std::size_t i = 0; i < parts; ++i) {
+        out[i].threads = 1;
+        out[i].sessions = o.sessions / parts + (i < o.sessions % parts ? 1 : 0);
+        if (o.messages) out[i].messages = *o.messages / parts + (i < *o.messages % parts ? 1 : 0);
+    }
+    return out;
 }
 
 bool is_private_address(const std::string& address) {

@@ -14,6 +14,7 @@ struct LoadOptions {
     std::string host = "127.0.0.1";  // IP address or name (resolved once, before the run)
     std::uint16_t port = 25;
     std::size_t sessions = 1;                           // connections open at once
+    std::size_t threads = 1;                            // event loops sharing the sessions
     std::optional<std::uint64_t> messages;              // total to send; or:
     std::optional<std::chrono::milliseconds> duration;  // send until this much time passed
     std::size_t per_connection = 1;                     // messages per connection before QUIT
@@ -37,6 +38,11 @@ struct LoadOptions {
 
 // Problems with the combination of options, one sentence each; empty when usable.
 std::vector<std::string> validate(const LoadOptions& o);
+
+// The run divided for `threads` event loops: sessions and messages shared out as evenly as
+// possible (earlier parts get the remainders), every other option the same. A part never gets
+// zero sessions or zero messages: with fewer sessions or messages than threads, fewer parts.
+std::vector<LoadOptions> split(const LoadOptions& o);
 
 // True for addresses where test mail cannot escape to the world unnoticed: loopback,
 // RFC 1918 / RFC 6598 private IPv4, IPv6 unique-local (fc00::/7) and link-local. Malformed: false.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace mailspec::load {
@@ -26,6 +28,21 @@ std::string_view to_string(Phase p) {
             break;
     }
     return "?";
+}
+
+void LoadReport::add(const LoadReport& o) {
+    messages_ok += o.messages_ok;
+    messages_failed += o.messages_failed;
+    connections += o.connections;
+    bytes_ok += o.bytes_ok;
+    tls_handshakes += o.tls_handshakes;
+    tls_resumed += o.tls_resumed;
+    elapsed = std::max(elapsed, o.elapsed);
+    interrupted = interrupted || o.interrupted;
+    for (std::size_t i = 0; i < kPhases; ++i)
+        phases[i].merge(o.phases[i]);
+    for (const auto& [what, n] : o.errors)
+        errors[what] += n;
 }
 
 double LoadReport::messages_per_second() const {

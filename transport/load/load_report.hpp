@@ -34,6 +34,9 @@ struct LoadReport {
 
     LatencyHistogram& phase(Phase p) { return phases[static_cast<std::size_t>(p)]; }
     const LatencyHistogram& phase(Phase p) const { return phases[static_cast<std::size_t>(p)]; }
+    // Adds the figures of a run that went on at the same time (another --threads part):
+    // counts, histograms and errors summed, elapsed the longer of the two.
+    void add(const LoadReport& other);
     double messages_per_second() const;
     double bytes_per_second() const;
 };

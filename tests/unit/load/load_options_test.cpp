@@ -45,6 +45,54 @@ TEST(LoadOptions, RejectsZeroCounts) {
     EXPECT_TRUE(mentions(why, "--messages must be at least 1"));
 }
 
+TEST(LoadOptions, ZeroThreadsIsRejected) {
+    auto o = usable();
+    o.threads = 0;
+    EXPECT_TRUE(mentions(validate(o), "--threads"));
+}
+
+TEST(LoadOptions, SplitSharesSessionsAndMessagesOutEvenly) {
+    auto o = usable();
+    o.sessions = 21;
+    o.messages = 1001;
+    o.threads = 4;
+    o.starttls = true;
+    auto parts = split(o);
+    ASSERT_EQ(parts.size(), 4u);
+    std::size_t sessions = 0;
+    std::uint64_t messages = 0;
+    for (const auto& p : parts) {
+        sessions += p.sessions;
+        messages += *p.messages;
+        EXPECT_EQ(p.threads, 1u);
+        EXPECT_TRUE(p.starttls);  // everything else is kept
+    }
+    EXPECT_EQ(sessions, 21u);
+    EXPECT_EQ(messages, 1001u);
+    EXPECT_EQ(parts[0].sessions, 6u);
+    EXPECT_EQ(parts[3].sessions, 5u);
+    EXPECT_EQ(*parts[0].messages, 251u);
+    EXPECT_EQ(*parts[3].messages, 250u);
+}
+
+TEST(LoadOptions, SplitNeverMakesAnEmptyPart) {
+    auto o = usable();
+    o.threads = 8;
+    o.sessions = 3;  // fewer sessions than threads
+    EXPECT_EQ(split(o).size(), 3u);
+    o.sessions = 20;
+    o.messages = 2;  // fewer messages than threads
+    auto parts = split(o);
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(*parts[0].messages + *parts[1].messages, 2u);
+    o.messages.reset();
+    o.duration = std::chrono::seconds(5);  // a timed run: every part runs the whole time
+    parts = split(o);
+    ASSERT_EQ(parts.size(), 8u);
+    for (const auto& p : parts)
+        EXPECT_EQ(p.duration, std::chrono::milliseconds(5000));
+}
+
 TEST(LoadOptions, TlsOptionsNeedStarttls) {
     auto o = usable();
     o.insecure = true;

@@ -96,6 +96,22 @@ TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
     EXPECT_EQ(r.report.tls_resumed, 12u - 3u);
 }
 
+TEST(LoadSink, OneSessionResumesEveryLaterConnectionWithItsFirstTicket) {
+    // The sink issues a ticket only on full handshakes, so connections 2..5 all resume with
+    // the ticket of the first; a resumed handshake still counts as a TLS handshake on both ends.
+    LoadOptions o;
+    o.messages = 5;
+    o.sessions = 1;
+    o.starttls = true;
+    o.ca_file = testing::TestPki::get().ca_file;
+    o.server_name = "localhost";
+    auto r = run(o, true);
+    EXPECT_EQ(r.report.messages_ok, 5u);
+    EXPECT_EQ(r.report.tls_handshakes, 5u);
+    EXPECT_EQ(r.report.tls_resumed, 4u);
+    EXPECT_EQ(r.sink.tls, 5u);
+}
+
 TEST(LoadSink, NoTlsResumeMakesEveryHandshakeAFullOne) {
     LoadOptions o;
     o.messages = 6;
@@ -187,6 +203,75 @@ TEST(LoadSink, SinkOnSeveralThreadsCountsEveryMessage) {
     EXPECT_EQ(sink.counts().messages, 300u);
     EXPECT_EQ(sink.counts().connections, gen.report().connections);
     EXPECT_EQ(limit_calls, 1);
+}
+
+TEST(LoadSink, ThreadPartsRunTogetherAndTheirReportsAddUp) {
+    // What `mailspec load --threads 2` does: split the run, one event loop per part, add up.
+    asio::io_context sink_io(1);
+    SinkOptions so;
+    so.listen = tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    so.cert_file = testing::TestPki::get().cert_file;
+    so.key_file = testing::TestPki::get().key_file;
+    SinkServer sink(sink_io.get_executor(), so);
+    sink.start();
+    std::thread sink_thread([&] { sink_io.run(); });
+    LoadOptions o;
+    o.messages = 41;
+    o.sessions = 5;
+    o.threads = 2;
+    o.starttls = true;
+    o.ca_file = testing::TestPki::get().ca_file;
+    o.server_name = "localhost";
+    auto parts = split(o);
+    ASSERT_EQ(parts.size(), 2u);
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<std::unique_ptr<LoadGenerator>> gens;
+    for (const auto& p : parts) {
+        loops.push_back(std::make_unique<asio::io_context>(1));
+        gens.push_back(std::make_unique<LoadGenerator>(loops.back()->get_executor(), p,
+                                                       std::vector{sink.local_endpoint()}));
+        gens.back()->start([] {});
+    }
+    std::thread second([&] { loops[1]->run(); });
+    loops[0]->run();
+    second.join();
+    sink.stop();
+    sink_thread.join();
+    LoadReport r = gens[0]->report();
+    r.add(gens[1]->report());
+    EXPECT_EQ(gens[0]->report().messages_ok, 21u);
+    EXPECT_EQ(gens[1]->report().messages_ok, 20u);
+    EXPECT_EQ(r.messages_ok, 41u);
+    EXPECT_EQ(r.connections, 41u);
+    EXPECT_EQ(r.phase(Phase::tls).count(), 41u);
+    EXPECT_EQ(r.phase(Phase::data).count(), 41u);
+    EXPECT_EQ(r.tls_resumed, 41u - 5u);  // each of the 5 sessions resumes after its first
+    EXPECT_GE(r.elapsed, gens[0]->report().elapsed);
+    EXPECT_GE(r.elapsed, gens[1]->report().elapsed);
+    EXPECT_EQ(sink.counts().messages, 41u);
+}
+
+TEST(LoadSink, AddedReportsSumErrorsAndKeepTheLongerTime) {
+    LoadReport a, b;
+    a.messages_ok = 3;
+    a.errors["RCPT 550"] = 2;
+    a.elapsed = std::chrono::seconds(2);
+    a.phase(Phase::mail).record(std::chrono::microseconds(10));
+    b.messages_failed = 4;
+    b.errors["RCPT 550"] = 1;
+    b.errors["timeout in data"] = 1;
+    b.elapsed = std::chrono::seconds(3);
+    b.interrupted = true;
+    b.phase(Phase::mail).record(std::chrono::microseconds(500));
+    a.add(b);
+    EXPECT_EQ(a.messages_ok, 3u);
+    EXPECT_EQ(a.messages_failed, 4u);
+    EXPECT_EQ(a.errors["RCPT 550"], 3u);
+    EXPECT_EQ(a.errors["timeout in data"], 1u);
+    EXPECT_EQ(a.elapsed, std::chrono::duration<double>(3));
+    EXPECT_TRUE(a.interrupted);
+    EXPECT_EQ(a.phase(Phase::mail).count(), 2u);
+    EXPECT_EQ(a.phase(Phase::mail).max(), std::chrono::microseconds(500));
 }
 
 TEST(LoadSink, ListenAddressParsing) {
