@@ -13,9 +13,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -24,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/result.hpp"
+#include "transport/connection_base.hpp"
 #include "transport/connector.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/error.hpp"
@@ -51,13 +49,11 @@ struct MailboxClientOptions {
     std::optional<std::chrono::steady_clock::time_point> origin;  // transcript time zero
 };
 
-class MailboxConnection {
+class MailboxConnection : public ConnectionBase {
   public:
     MailboxConnection(boost::asio::any_io_executor ex, MailboxClientOptions options,
                       std::shared_ptr<Connector> connector);
     ~MailboxConnection();
-    MailboxConnection(const MailboxConnection&) = delete;
-    MailboxConnection& operator=(const MailboxConnection&) = delete;
 
     // TCP connect, and the handshake with implicit TLS.
     boost::asio::awaitable<void> connect(Endpoint to);
@@ -70,47 +66,12 @@ class MailboxConnection {
     // With options.tls.verify, a certificate that does not verify throws StepError(verify)
     // after tls_info() is set.
     boost::asio::awaitable<void> handshake(const std::string& step);
-    void close();
-    bool is_open() const;
-    bool tls_active() const { return tls_ != nullptr; }
 
     void log(bool from_client, std::string text);  // direction from the TLS state
-    void note(std::string text);
-    [[noreturn]] void fail(StepError::Kind kind, const std::string& step,
-                           const std::string& reason);
-
-    const std::optional<TlsInfo>& tls_info() const { return tls_info_; }
-    const std::optional<Endpoint>& endpoint() const { return endpoint_; }
-    Transcript take_transcript() { return std::move(transcript_); }
-    const Transcript& transcript() const { return transcript_; }
-    std::vector<std::string>& findings() { return findings_; }
+    std::vector<std::string>& findings() { return finding_list(); }
 
   private:
-    using Clock = std::chrono::steady_clock;
-    struct StepDeadline {
-        Clock::time_point at;
-        std::chrono::milliseconds step_timeout;
-        bool total;
-    };
-    StepDeadline deadline_for(std::chrono::milliseconds step_timeout) const;
-    [[noreturn]] void fail_timeout(const std::string& step, const StepDeadline& d);
-    std::string timeout_reason(const StepDeadline& d) const;
-    void require_open(const std::string& step) const;
-
-    boost::asio::any_io_executor ex_;
     MailboxClientOptions opt_;
-    std::shared_ptr<Connector> connector_;
-    Clock::time_point origin_;
-    std::optional<Clock::time_point> total_deadline_;
-    boost::asio::ip::tcp::socket socket_;
-    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
-    std::unique_ptr<char[]> rbuf_;
-    bool connected_ = false;
-    bool failed_ = false;
-    std::optional<Endpoint> endpoint_;
-    std::optional<TlsInfo> tls_info_;
-    Transcript transcript_;
-    std::vector<std::string> findings_;
 };
 
 // Runs `session` (pop3::Session or imap::Session) until it is idle (more steps may be queued)

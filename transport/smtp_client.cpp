@@ -2,100 +2,54 @@
 
 #include <algorithm>
 
-#include <boost/asio/read.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/buffer.hpp>
 #include <stdexcept>
 
-#include "transport/deadline.hpp"
 #include "transport/stream_errors.hpp"
-#include "transport/tls_handshake.hpp"
 
 namespace mailspec::transport {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using smtp::Action;
 using smtp::Reply;
 
+namespace {
+
+ConnectionSettings settings_of(const SmtpClientOptions& o) {
+    ConnectionSettings s;
+    s.origin = o.origin.value_or(std::chrono::steady_clock::now());
+    s.connect_timeout = o.timeouts.connect;
+    s.write_timeout = o.timeouts.reply;
+    s.tls_handshake_timeout = o.timeouts.tls_handshake;
+    s.total = o.timeouts.total;
+    if (o.timeouts.total.count() > 0) s.total_deadline = s.origin + o.timeouts.total;
+    s.tls = o.tls;
+    s.tls_context = o.tls_context;
+    s.read_chunk = o.read_chunk;
+    return s;
+}
+
+}  // namespace
+
 SmtpClient::SmtpClient(asio::any_io_executor ex, SmtpClientOptions options,
                        std::shared_ptr<Connector> connector)
-    : ex_(std::move(ex)),
+    : ConnectionBase(std::move(ex), std::move(connector), settings_of(options)),
       opt_(std::move(options)),
-      connector_(connector ? std::move(connector) : local_connector()),
-      origin_(opt_.origin.value_or(Clock::now())),
-      socket_(ex_),
-      parser_(opt_.limits),
-      rbuf_(new char[std::max<std::size_t>(opt_.read_chunk, 64)]) {
+      parser_(opt_.limits) {
     opt_.read_chunk = std::max<std::size_t>(opt_.read_chunk, 64);
-    if (opt_.timeouts.total.count() > 0) total_deadline_ = origin_ + opt_.timeouts.total;
 }
 
 SmtpClient::~SmtpClient() = default;
 
 // Bookkeeping ------------------------------------------------------------------------------
 
-void SmtpClient::log(Direction dir, std::string text) {
-    transcript_.push_back(
-        {std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - origin_), dir,
-         std::move(text)});
-}
-
-void SmtpClient::note(std::string text) {
-    log(Direction::note, std::move(text));
-}
-
 void SmtpClient::collect_findings(const std::string& step) {
     for (auto& f : parser_.take_findings())
-        findings_.push_back(step + ": " + f.text);
+        finding_list().push_back(step + ": " + f.text);
 }
 
 std::size_t SmtpClient::buffered_bytes() const {
     return (rlen_ - rpos_) + parser_.buffered();
-}
-
-bool SmtpClient::is_open() const {
-    return connected_ && !failed_ && socket_.is_open();
-}
-
-SmtpClient::StepDeadline SmtpClient::deadline_for(std::chrono::milliseconds step_timeout) const {
-    const auto at = Clock::now() + step_timeout;
-    if (total_deadline_ && *total_deadline_ < at) return {*total_deadline_, step_timeout, true};
-    return {at, step_timeout, false};
-}
-
-void SmtpClient::close() {
-    boost::system::error_code ignored;
-    if (socket_.is_open()) {
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
-        if (connected_) note("connection closed");
-    }
-    tls_.reset();
-    rpos_ = rlen_ = 0;
-}
-
-void SmtpClient::fail(StepError::Kind kind, const std::string& step, const std::string& reason) {
-    failed_ = true;
-    note(step + ": " + reason);
-    close();
-    throw StepError(kind, step, reason);
-}
-
-void SmtpClient::fail_timeout(const std::string& step, const StepDeadline& d) {
-    fail(StepError::Kind::timeout, step, timeout_reason(d));
-}
-
-std::string SmtpClient::timeout_reason(const StepDeadline& d) const {
-    return d.total ? "check deadline of " + format_duration(opt_.timeouts.total) + " reached"
-                   : "timed out after " + format_duration(d.step_timeout);
-}
-
-void SmtpClient::require_open(const std::string& step) const {
-    if (failed_) throw StepError(StepError::Kind::usage, step, "connection already failed");
-    if (!connected_ || !socket_.is_open())
-        throw StepError(StepError::Kind::usage, step, "not connected");
 }
 
 template <typename F>
@@ -110,7 +64,7 @@ std::string SmtpClient::build(const char* step, F&& f) {
 // I/O primitives ---------------------------------------------------------------------------
 
 void SmtpClient::log_write(const Action& a) {
-    const Direction dir = tls_ ? Direction::client_tls : Direction::client;
+    const Direction dir = tls_active() ? Direction::client_tls : Direction::client;
     if (!a.shown.empty()) {
         for (const auto& l : a.shown)
             log(dir, l);
@@ -128,36 +82,17 @@ void SmtpClient::log_write(const Action& a) {
 asio::awaitable<void> SmtpClient::write(const Action& a) {
     require_open(a.step);
     log_write(a);
-    const auto d = deadline_for(opt_.timeouts.reply);
-    boost::system::error_code ec;
-    bool expired = false;
-    {
-        DeadlineGuard guard(ex_, d.at, [this] {
-            boost::system::error_code ignored;
-            socket_.cancel(ignored);
-        });
-        if (tls_)
-            co_await asio::async_write(*tls_, asio::buffer(a.bytes),
-                                       asio::redirect_error(asio::use_awaitable, ec));
-        else
-            co_await asio::async_write(socket_, asio::buffer(a.bytes),
-                                       asio::redirect_error(asio::use_awaitable, ec));
-        expired = guard.expired();
-    }
-    if (expired) fail_timeout(a.step, d);
-    if (is_eof(ec) || ec == asio::error::broken_pipe)
-        fail(StepError::Kind::closed, a.step, "connection closed by the server");
-    if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, a.step, describe_error(ec));
+    co_await write_all(asio::buffer(a.bytes), a.step);
 }
 
 asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
                                               std::chrono::milliseconds timeout) {
     require_open(step);
     const auto d = deadline_for(timeout);
-    const Direction dir = tls_ ? Direction::server_tls : Direction::server;
+    const Direction dir = tls_active() ? Direction::server_tls : Direction::server;
     for (;;) {
         if (rpos_ < rlen_) {
-            rpos_ += parser_.feed(std::string_view(rbuf_.get() + rpos_, rlen_ - rpos_));
+            rpos_ += parser_.feed(std::string_view(read_buffer() + rpos_, rlen_ - rpos_));
             collect_findings(step);
             if (parser_.error() != smtp::ReplyError::none) {
                 for (const auto& l : parser_.partial_raw())
@@ -176,23 +111,9 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
             continue;
         }
         rpos_ = rlen_ = 0;
-        boost::system::error_code ec;
-        std::size_t n = 0;
-        bool expired = false;
-        {
-            DeadlineGuard guard(ex_, d.at, [this] {
-                boost::system::error_code ignored;
-                socket_.cancel(ignored);
-            });
-            auto buf = asio::buffer(rbuf_.get(), opt_.read_chunk);
-            if (tls_)
-                n = co_await tls_->async_read_some(buf,
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-            else
-                n = co_await socket_.async_read_some(buf,
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-            expired = guard.expired();
-        }
+        const ReadOutcome got = co_await read_raw(d.at);
+        const std::size_t n = got.n;
+        const boost::system::error_code& ec = got.ec;
         rlen_ = n;
         peak_buffered_ = std::max(peak_buffered_, buffered_bytes());
         if (n > 0) continue;  // use the data even if an error came with it
@@ -200,7 +121,7 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
         if (partial)
             for (const auto& l : parser_.partial_raw())
                 log(dir, l);
-        if (expired) fail_timeout(step, d);
+        if (got.expired) fail_timeout(step, d);
         if (is_eof(ec)) {
             const std::string what = ec == asio::error::connection_reset
                                          ? "connection reset by the server"
@@ -208,7 +129,7 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
             fail(StepError::Kind::closed, step,
                  partial ? what + " in the middle of a reply" : what);
         }
-        if (ec) fail(tls_ ? StepError::Kind::tls : StepError::Kind::io, step, describe_error(ec));
+        if (ec) fail_io(step, ec);
     }
 }
 
@@ -217,26 +138,15 @@ asio::awaitable<void> SmtpClient::handshake(const std::string& step) {
     if (rpos_ < rlen_ || parser_.buffered() > 0) {
         // RFC 3207 §5: anything before the handshake must be discarded; a server that sends it
         // may be open to plaintext command injection.
-        findings_.push_back(step + ": server sent " +
-                            std::to_string(rlen_ - rpos_ + parser_.buffered()) +
-                            " octets after its reply and before the TLS handshake (discarded)");
+        finding_list().push_back(
+            step + ": server sent " + std::to_string(rlen_ - rpos_ + parser_.buffered()) +
+            " octets after its reply and before the TLS handshake (discarded)");
         rpos_ = rlen_ = 0;
         parser_ = smtp::ReplyParser(opt_.limits);
     }
-    const auto d = deadline_for(opt_.timeouts.tls_handshake);
-    const TlsHandshakeSetup setup(ex_, socket_, tls_, opt_.tls_context, opt_.tls,
-                                  endpoint_ ? endpoint_->host : std::string());
-    const std::string on_timeout = timeout_reason(d);
-    try {
-        tls_info_ = co_await client_tls_handshake(setup, step, d.at, on_timeout);
-    } catch (const StepError& e) {
-        fail(e.kind(), e.step(), e.reason());
-    }
-    note(tls_info_->summary());
+    co_await tls_handshake(step);
     caps_.reset();
-    if (opt_.tls.verify && !tls_info_->verified)
-        fail(StepError::Kind::verify, step,
-             "certificate verification failed: " + tls_info_->verify_error);
+    require_verified(step);
 }
 
 // Operations -------------------------------------------------------------------------------
@@ -272,36 +182,15 @@ asio::awaitable<void> SmtpClient::run(smtp::Operation& op) {
 }
 
 asio::awaitable<void> SmtpClient::connect(Endpoint to) {
-    if (connected_) throw StepError(StepError::Kind::usage, "connect", "already connected");
-    endpoint_ = to;
-    note("connecting to " + to.to_string() + " via " + connector_->describe());
-    const auto d = deadline_for(opt_.timeouts.connect);
-    try {
-        socket_ = co_await connector_->connect(to, d.at);
-    } catch (const StepError& e) {
-        failed_ = true;
-        if (e.kind() == StepError::Kind::timeout) {
-            const std::string reason = timeout_reason(d);
-            note(e.step() + ": " + reason);
-            throw StepError(StepError::Kind::timeout, e.step(), reason);
-        }
-        note(e.what());
-        throw;
-    }
-    connected_ = true;
-    connected_at_ = Clock::now();
-    boost::system::error_code ec;
-    const auto local = socket_.local_endpoint(ec);
-    if (!ec) local_endpoint_ = local;
-    note("connected from " + (ec ? std::string("?") : local.address().to_string()));
+    co_await connect_socket(std::move(to));
     if (opt_.implicit_tls) co_await handshake("TLS handshake");
 }
 
 std::size_t SmtpClient::pending_input() const {
     std::size_t n = buffered_bytes();
-    if (connected_ && socket_.is_open() && !tls_) {
+    if (connected() && socket().is_open() && !tls_active()) {
         boost::system::error_code ec;
-        const std::size_t queued = socket_.available(ec);
+        const std::size_t queued = socket().available(ec);
         if (!ec) n += queued;
     }
     return n;
@@ -311,7 +200,7 @@ asio::awaitable<Reply> SmtpClient::greeting() {
     smtp::Greeting op;
     co_await run(op);
     greeting_latency_ =
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - connected_at_);
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - connected_at());
     co_return op.reply();
 }
 
@@ -371,7 +260,7 @@ asio::awaitable<Reply> SmtpClient::helo(std::string domain) {
 }
 
 asio::awaitable<Reply> SmtpClient::starttls() {
-    if (tls_) throw StepError(StepError::Kind::usage, "STARTTLS", "TLS is already active");
+    if (tls_active()) throw StepError(StepError::Kind::usage, "STARTTLS", "TLS is already active");
     smtp::StartTls op;
     co_await run(op);
     co_return op.reply();

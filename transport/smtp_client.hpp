@@ -15,7 +15,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -30,6 +29,7 @@
 #include "protocol/smtp/commands.hpp"
 #include "protocol/smtp/operation.hpp"
 #include "protocol/smtp/reply.hpp"
+#include "transport/connection_base.hpp"
 #include "transport/connector.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/error.hpp"
@@ -90,13 +90,12 @@ struct BatchResult {
     std::vector<smtp::Reply> replies;
 };
 
-class SmtpClient {
+// Private base: the connection's own step helpers (fail, write_all, ...) stay inside.
+class SmtpClient : private ConnectionBase {
   public:
     SmtpClient(boost::asio::any_io_executor ex, SmtpClientOptions options = {},
                std::shared_ptr<Connector> connector = nullptr);
     ~SmtpClient();
-    SmtpClient(const SmtpClient&) = delete;
-    SmtpClient& operator=(const SmtpClient&) = delete;
 
     // TCP connect (and the TLS handshake for implicit TLS). Does not read the greeting, so a
     // check may send_bytes() first to see how the server treats an early talker.
@@ -141,22 +140,22 @@ class SmtpClient {
     // Runs any operation (the methods above are built on this).
     boost::asio::awaitable<void> run(smtp::Operation& op);
 
-    void close();
-    bool is_open() const;
-    bool tls_active() const { return tls_ != nullptr; }
+    using ConnectionBase::close;
+    using ConnectionBase::is_open;
+    using ConnectionBase::tls_active;
 
-    const Transcript& transcript() const { return transcript_; }
-    Transcript take_transcript() { return std::move(transcript_); }
+    using ConnectionBase::take_transcript;
+    using ConnectionBase::transcript;
     // Protocol findings, e.g. "reply to EHLO: reply line 3 ends in a bare LF".
-    const std::vector<std::string>& findings() const { return findings_; }
+    const std::vector<std::string>& findings() const { return finding_list(); }
     const std::optional<smtp::Capabilities>& capabilities() const { return caps_; }
-    const std::optional<TlsInfo>& tls_info() const { return tls_info_; }
-    const std::optional<Endpoint>& endpoint() const { return endpoint_; }
+    using ConnectionBase::endpoint;
+    using ConnectionBase::tls_info;
     // This end of the TCP connection, as the socket has it (set by connect()). It is the
     // address the server sees for local, bind and netns vantages; through a socks5 or ssh
     // proxy it is the local end towards the proxy, and XCLIENT replaces it at the server.
     const std::optional<boost::asio::ip::tcp::endpoint>& local_endpoint() const {
-        return local_endpoint_;
+        return local_endpoint_of_socket();
     }
     // Octets the server has sent that no operation has read yet (read buffer plus what the
     // socket holds). Plaintext only: with TLS the socket holds records, not octets.
@@ -166,24 +165,11 @@ class SmtpClient {
     std::size_t buffered_bytes() const;
     std::size_t peak_buffered_bytes() const { return peak_buffered_; }
 
-    void note(std::string text);  // a "==" transcript line
+    using ConnectionBase::note;  // a "==" transcript line
 
   private:
-    using Clock = std::chrono::steady_clock;
-    struct StepDeadline {
-        Clock::time_point at;
-        std::chrono::milliseconds step_timeout;
-        bool total;  // the whole-check deadline comes first
-    };
-
-    StepDeadline deadline_for(std::chrono::milliseconds step_timeout) const;
-    [[noreturn]] void fail(StepError::Kind kind, const std::string& step,
-                           const std::string& reason);
-    [[noreturn]] void fail_timeout(const std::string& step, const StepDeadline& d);
-    std::string timeout_reason(const StepDeadline& d) const;
+    void discard_input() override { rpos_ = rlen_ = 0; }
     boost::asio::awaitable<EhloResult> impersonate(std::string domain);
-    void require_open(const std::string& step) const;
-    void log(Direction dir, std::string text);
     void log_write(const smtp::Action& a);
     void collect_findings(const std::string& step);
     boost::asio::awaitable<void> write(const smtp::Action& a);
@@ -194,30 +180,15 @@ class SmtpClient {
     template <typename F>
     std::string build(const char* step, F&& f);
 
-    boost::asio::any_io_executor ex_;
     SmtpClientOptions opt_;
-    std::shared_ptr<Connector> connector_;
-    Clock::time_point origin_;
-    std::optional<Clock::time_point> total_deadline_;
-    boost::asio::ip::tcp::socket socket_;
-    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
     smtp::ReplyParser parser_;
-    std::unique_ptr<char[]> rbuf_;
     std::size_t rpos_ = 0;
     std::size_t rlen_ = 0;
     std::size_t peak_buffered_ = 0;
-    bool failed_ = false;
     bool raw_sasl_ = false;      // raw(): inside a hand-run AUTH exchange
     bool xclient_sent_ = false;  // options.xclient: done once, after the first EHLO
-    bool connected_ = false;
-    std::optional<Endpoint> endpoint_;
-    std::optional<boost::asio::ip::tcp::endpoint> local_endpoint_;
-    Clock::time_point connected_at_{};
     std::optional<std::chrono::microseconds> greeting_latency_;
     std::optional<smtp::Capabilities> caps_;
-    std::optional<TlsInfo> tls_info_;
-    Transcript transcript_;
-    std::vector<std::string> findings_;
 };
 
 }  // namespace mailspec::transport
