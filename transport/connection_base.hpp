@@ -41,6 +41,26 @@ struct ConnectionSettings {
     std::size_t read_chunk = 4096;
 };
 
+// Maps SmtpClientOptions or MailboxClientOptions (same member names) onto the settings. The
+// whole-check deadline runs from `total_from`: the transcript origin for SMTP, construction
+// for the mailbox clients (what is left of the check when the connection starts).
+template <typename Options>
+ConnectionSettings connection_settings(const Options& o,
+                                       std::chrono::steady_clock::time_point origin,
+                                       std::chrono::steady_clock::time_point total_from) {
+    ConnectionSettings s;
+    s.origin = origin;
+    s.connect_timeout = o.timeouts.connect;
+    s.write_timeout = o.timeouts.reply;
+    s.tls_handshake_timeout = o.timeouts.tls_handshake;
+    s.total = o.timeouts.total;
+    if (o.timeouts.total.count() > 0) s.total_deadline = total_from + o.timeouts.total;
+    s.tls = o.tls;
+    s.tls_context = o.tls_context;
+    s.read_chunk = o.read_chunk;
+    return s;
+}
+
 class ConnectionBase {
   public:
     ConnectionBase(const ConnectionBase&) = delete;

@@ -11,19 +11,8 @@ namespace asio = boost::asio;
 namespace {
 
 ConnectionSettings settings_of(const MailboxClientOptions& o) {
-    ConnectionSettings s;
-    s.origin = o.origin.value_or(std::chrono::steady_clock::now());
-    s.connect_timeout = o.timeouts.connect;
-    s.write_timeout = o.timeouts.reply;
-    s.tls_handshake_timeout = o.timeouts.tls_handshake;
-    s.total = o.timeouts.total;
-    // From construction: `total` is what is left of the check when the connection starts.
-    if (o.timeouts.total.count() > 0)
-        s.total_deadline = std::chrono::steady_clock::now() + o.timeouts.total;
-    s.tls = o.tls;
-    s.tls_context = o.tls_context;
-    s.read_chunk = o.read_chunk;
-    return s;
+    const auto now = std::chrono::steady_clock::now();
+    return connection_settings(o, o.origin.value_or(now), now);
 }
 
 }  // namespace

@@ -16,17 +16,8 @@ using smtp::Reply;
 namespace {
 
 ConnectionSettings settings_of(const SmtpClientOptions& o) {
-    ConnectionSettings s;
-    s.origin = o.origin.value_or(std::chrono::steady_clock::now());
-    s.connect_timeout = o.timeouts.connect;
-    s.write_timeout = o.timeouts.reply;
-    s.tls_handshake_timeout = o.timeouts.tls_handshake;
-    s.total = o.timeouts.total;
-    if (o.timeouts.total.count() > 0) s.total_deadline = s.origin + o.timeouts.total;
-    s.tls = o.tls;
-    s.tls_context = o.tls_context;
-    s.read_chunk = o.read_chunk;
-    return s;
+    const auto origin = o.origin.value_or(std::chrono::steady_clock::now());
+    return connection_settings(o, origin, origin);
 }
 
 }  // namespace
