@@ -206,7 +206,7 @@ class Builder {
         Error e;
         const yaml_mark_t* m = &parser_.problem_mark;
         if (parser_.error == YAML_READER_ERROR) {
-            e.mark = at_offset(parser_.problem_offset);
+            e.mark = mark_at(text_, parser_.problem_offset);
         } else {
             e.mark = {static_cast<int>(m->line), static_cast<int>(m->column)};
         }
@@ -222,19 +222,6 @@ class Builder {
         return e;
     }
 
-    Mark at_offset(std::size_t offset) const {
-        Mark m{0, 0};
-        for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
-            if (text_[i] == '\n') {
-                ++m.line;
-                m.column = 0;
-            } else {
-                ++m.column;
-            }
-        }
-        return m;
-    }
-
     std::string_view text_;
     std::size_t max_depth_;
     std::unique_ptr<Document> doc_;
@@ -244,6 +231,19 @@ class Builder {
     std::map<std::string, std::uint32_t, std::less<>> anchors_;
     bool seen_document_ = false, seen_root_ = false;
 };
+
+Mark mark_at(std::string_view text, std::size_t offset) {
+    Mark m{0, 0};
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++m.line;
+            m.column = 0;
+        } else {
+            ++m.column;
+        }
+    }
+    return m;
+}
 
 Parsed parse(std::string_view text, std::size_t max_depth) {
     Builder b(text, max_depth);

@@ -135,6 +135,9 @@ struct Parsed {
     std::optional<Mark> next_document;  // where a second document starts (not parsed)
 };
 
+// The 0-based line and column (in bytes) of a byte offset in `text`.
+Mark mark_at(std::string_view text, std::size_t offset);
+
 // Parses the first document of a YAML stream. Aliases refer to their anchor's (complete)
 // node; nesting deeper than `max_depth` collections is an error.
 Parsed parse(std::string_view text, std::size_t max_depth = 100);

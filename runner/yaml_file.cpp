@@ -52,18 +52,9 @@ std::size_t first_invalid_utf8(const std::string& text) {
     return std::string::npos;
 }
 
-// 1-based line and column of a byte offset.
 Location locate_offset(const std::string& path, const std::string& text, std::size_t offset) {
-    Location at{path, 1, 1};
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++at.line;
-            at.column = 1;
-        } else {
-            ++at.column;
-        }
-    }
-    return at;
+    yaml::Mark m = yaml::mark_at(text, offset);
+    return Location{path, m.line + 1, m.column + 1};
 }
 
 }  // namespace

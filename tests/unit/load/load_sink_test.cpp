@@ -76,13 +76,19 @@ TEST(LoadSink, PipeliningWithSeveralMessagesPerConnectionAndRecipients) {
     EXPECT_EQ(r.sink.connections, r.report.connections);
 }
 
-TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
+// STARTTLS verified against the test CA, for `messages` over `sessions`.
+LoadOptions verified_starttls(std::uint64_t messages, std::size_t sessions) {
     LoadOptions o;
-    o.messages = 12;
-    o.sessions = 3;
+    o.messages = messages;
+    o.sessions = sessions;
     o.starttls = true;
     o.ca_file = testing::TestPki::get().ca_file;
     o.server_name = "localhost";
+    return o;
+}
+
+TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
+    LoadOptions o = verified_starttls(12, 3);
     o.auth_user = "alice";
     o.password = "not-a-real-secret";
     auto r = run(o, true);
@@ -99,12 +105,7 @@ TEST(LoadSink, StarttlsVerifiedAgainstTheTestCa) {
 TEST(LoadSink, OneSessionResumesEveryLaterConnectionWithItsFirstTicket) {
     // The sink issues a ticket only on full handshakes, so connections 2..5 all resume with
     // the ticket of the first; a resumed handshake still counts as a TLS handshake on both ends.
-    LoadOptions o;
-    o.messages = 5;
-    o.sessions = 1;
-    o.starttls = true;
-    o.ca_file = testing::TestPki::get().ca_file;
-    o.server_name = "localhost";
+    LoadOptions o = verified_starttls(5, 1);
     auto r = run(o, true);
     EXPECT_EQ(r.report.messages_ok, 5u);
     EXPECT_EQ(r.report.tls_handshakes, 5u);
@@ -113,13 +114,8 @@ TEST(LoadSink, OneSessionResumesEveryLaterConnectionWithItsFirstTicket) {
 }
 
 TEST(LoadSink, NoTlsResumeMakesEveryHandshakeAFullOne) {
-    LoadOptions o;
-    o.messages = 6;
-    o.sessions = 2;
-    o.starttls = true;
+    LoadOptions o = verified_starttls(6, 2);
     o.tls_resume = false;
-    o.ca_file = testing::TestPki::get().ca_file;
-    o.server_name = "localhost";
     auto r = run(o, true);
     EXPECT_EQ(r.report.messages_ok, 6u);
     EXPECT_EQ(r.report.tls_handshakes, 6u);
@@ -127,12 +123,8 @@ TEST(LoadSink, NoTlsResumeMakesEveryHandshakeAFullOne) {
 }
 
 TEST(LoadSink, UntrustedCertificateFailsEveryMessageAndSaysWhy) {
-    LoadOptions o;
-    o.messages = 4;
-    o.sessions = 2;
-    o.starttls = true;
-    o.ca_file = testing::TestPki::get().other_ca_file;
-    o.server_name = "localhost";
+    LoadOptions o = verified_starttls(4, 2);
+    o.ca_file = testing::TestPki::get().other_ca_file;  // a CA that did not sign the sink's
     auto r = run(o, true);
     EXPECT_EQ(r.report.messages_ok, 0u);
     EXPECT_EQ(r.report.messages_failed, 4u);
@@ -215,13 +207,8 @@ TEST(LoadSink, ThreadPartsRunTogetherAndTheirReportsAddUp) {
     SinkServer sink(sink_io.get_executor(), so);
     sink.start();
     std::thread sink_thread([&] { sink_io.run(); });
-    LoadOptions o;
-    o.messages = 41;
-    o.sessions = 5;
+    LoadOptions o = verified_starttls(41, 5);
     o.threads = 2;
-    o.starttls = true;
-    o.ca_file = testing::TestPki::get().ca_file;
-    o.server_name = "localhost";
     auto parts = split(o);
     ASSERT_EQ(parts.size(), 2u);
     std::vector<std::unique_ptr<asio::io_context>> loops;
