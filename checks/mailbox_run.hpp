@@ -169,9 +169,11 @@ boost::asio::awaitable<void> run_mailbox_check(CheckRun& run, const MailboxAcces
     attach_evidence(conn, r);
     if (a.tls.min_version && (implicit || use_tls) && !v.stopped())
         co_await probe_mailbox_floor(run, a.tls, implicit, P::is_pop3, r, v);
+    // Every POP3/IMAP finding breaks RFC 1939/3501 (or risks injection): all are violations.
     for (const auto& f : s.findings())
-        r.findings.push_back(std::string(P::name) + " " + std::string(to_string(f.kind)) +
-                             " at octet " + std::to_string(f.offset));
+        r.findings.push_back({Severity::violation, std::string(to_string(f.kind)),
+                              std::string(P::name) + " " + std::string(to_string(f.kind)) +
+                                  " at octet " + std::to_string(f.offset)});
     v.conclude(r);
     run.emit(std::move(r));
 }

@@ -33,9 +33,8 @@ void attach_evidence(transport::MailboxConnection& c, Result& r) {
     if (const auto& tls = c.tls_info())
         for (auto& [k, v] : tls->properties())
             r.properties[k] = v;
-    for (const auto& f : c.findings())
-        r.findings.push_back(f);
-    c.findings().clear();
+    for (auto& f : c.take_findings())
+        r.findings.push_back(std::move(f));
     auto t = c.take_transcript();
     r.transcript.insert(r.transcript.end(), std::make_move_iterator(t.begin()),
                         std::make_move_iterator(t.end()));

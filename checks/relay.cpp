@@ -74,14 +74,15 @@ RelayOutcome judge_rcpt(const RelayVariant& v, const smtp::Reply& rc, bool expec
 
 struct RelayEvidence {
     Transcript transcript;
-    std::vector<std::string> findings;
+    std::vector<Finding> findings;
     std::map<std::string, std::string> properties;
 
     void take(transport::SmtpClient& client) {
         if (const auto& tls = client.tls_info())
             for (auto& [k, v] : tls->properties())
                 properties[k] = v;
-        findings.insert(findings.end(), client.findings().begin(), client.findings().end());
+        for (auto& f : client.take_findings())
+            findings.push_back(std::move(f));
         auto t = client.take_transcript();
         transcript.insert(transcript.end(), std::make_move_iterator(t.begin()),
                           std::make_move_iterator(t.end()));
@@ -169,8 +170,9 @@ boost::asio::awaitable<void> RelayCheck::probe_connection(CheckRun& run, RelayAd
                 auto mail = co_await client->mail_from(v.mail_from);
                 if (std::chrono::steady_clock::now() - t0 > kSlowReply)
                     evidence.findings.push_back(
-                        "MAIL FROM took over 0.9s: the server is slowing this client down "
-                        "(tarpit, error sleep, or Postfix in_flow_delay)");
+                        {Severity::notice, "slow_reply",
+                         "MAIL FROM took over 0.9s: the server is slowing this client down "
+                         "(tarpit, error sleep, or Postfix in_flow_delay)"});
                 if (mail.klass() != 2) {
                     out.push_back(judge_mail(v, mail, expect_relayed));
                     continue;

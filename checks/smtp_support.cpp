@@ -83,8 +83,8 @@ void attach_evidence(transport::SmtpClient& client, Result& r) {
     if (const auto& tls = client.tls_info())
         for (auto& [k, v] : tls->properties())
             r.properties[k] = v;
-    for (const auto& f : client.findings())
-        r.findings.push_back(f);
+    for (auto& f : client.take_findings())
+        r.findings.push_back(std::move(f));
     auto t = client.take_transcript();
     r.transcript.insert(r.transcript.end(), std::make_move_iterator(t.begin()),
                         std::make_move_iterator(t.end()));

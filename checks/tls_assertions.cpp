@@ -106,8 +106,8 @@ bool handshake_refused(const transport::StepError& e) {
 }
 
 void append_probe_evidence(transport::SmtpClient& client, Result& r) {
-    for (const auto& f : client.findings())
-        r.findings.push_back(f);
+    for (auto& f : client.take_findings())
+        r.findings.push_back(std::move(f));
     auto t = client.take_transcript();
     r.transcript.insert(r.transcript.end(), std::make_move_iterator(t.begin()),
                         std::make_move_iterator(t.end()));

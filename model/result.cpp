@@ -21,6 +21,23 @@ constexpr std::array<std::pair<Direction, std::string_view>, 5> kMarkers{{
 }};
 }  // namespace
 
+std::string_view to_string(Severity s) {
+    return s == Severity::violation ? "violation" : "notice";
+}
+
+std::optional<Severity> severity_from_string(std::string_view s) {
+    if (s == "violation") return Severity::violation;
+    if (s == "notice") return Severity::notice;
+    return std::nullopt;
+}
+
+std::size_t Result::violations() const {
+    std::size_t n = 0;
+    for (const auto& f : findings)
+        n += f.severity == Severity::violation;
+    return n;
+}
+
 std::string_view to_string(Status s) {
     for (auto& [st, name] : kStatusNames)
         if (st == s) return name;

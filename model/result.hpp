@@ -37,6 +37,25 @@ struct TranscriptLine {
 
 using Transcript = std::vector<TranscriptLine>;
 
+// What a server did that a lenient client lets pass. A violation breaks the protocol's RFC
+// (bare LF, control octets, mismatched continuation codes, replies over limits) and fails a
+// result under --strict; a notice is a dialect or behaviour worth knowing (qmail's trailing
+// "(#5.7.1)", UTF-8 reply text, a slow reply) and never changes a verdict.
+enum class Severity { violation, notice };
+
+std::string_view to_string(Severity s);
+std::optional<Severity> severity_from_string(std::string_view s);
+
+struct Finding {
+    Severity severity = Severity::violation;
+    std::string kind;  // stable name: "bare_lf", "enhanced_trailing", ... (docs/findings.md)
+    std::string text;  // one line for people: "reply to EHLO: reply line 3 ends in a bare LF"
+    bool operator==(const Finding&) const = default;
+};
+
+// Findings kept per connection: they are evidence, not a log.
+inline constexpr std::size_t kMaxFindings = 64;
+
 // One outcome of one (check, vantage[, variant]).
 struct Result {
     std::string suite;
@@ -53,12 +72,13 @@ struct Result {
     std::string actual;
     Transcript transcript;
     std::map<std::string, std::string> properties;  // tls.version, tls.fingerprint, queue_id, ...
-    std::vector<std::string> findings;              // protocol findings (bare LF, ...)
+    std::vector<Finding> findings;                  // protocol findings (bare LF, ...)
     std::vector<std::string> tags;
     std::string rfc;
 
     // "check-id" or "check-id/variant": the name reports give the test case.
     std::string name() const { return variant.empty() ? check_id : check_id + "/" + variant; }
+    std::size_t violations() const;  // findings of Severity::violation
 };
 
 struct SuiteInfo {

@@ -38,8 +38,9 @@ enum class VantageKind { local, bind, netns, socks5, xclient, ssh };
 struct Vantage {
     std::string name;
     VantageKind kind = VantageKind::local;
-    std::string address;  // bind: source address; netns, ssh: optional source address inside it / on the probe
-    std::string netns;       // netns: the namespace's name (/var/run/netns/NAME)
+    std::string address;  // bind: source address; netns, ssh: optional source address inside it /
+                          // on the probe
+    std::string netns;    // netns: the namespace's name (/var/run/netns/NAME)
     std::string proxy_host;  // socks5: the proxy
     std::uint16_t proxy_port = 1080;
     std::string user;                   // socks5: RFC 1929 username (empty: no authentication)
@@ -61,6 +62,7 @@ struct Defaults {
     Millis timeout{10'000};
     std::string helo = "probe.mailspec.test";
     std::vector<std::string> from;  // vantage names; empty = the implicit "local" vantage
+    bool strict = false;            // protocol violations fail (docs/findings.md)
 };
 
 struct CheckSpec {
@@ -73,6 +75,7 @@ struct CheckSpec {
     std::vector<std::string> tags;
     std::string rfc;
     std::string description;
+    bool strict = false;  // a result with a protocol violation is a fail (CheckRun::emit)
     Location where;
     std::shared_ptr<const Check> check;
     // The check as written (YAML), for handing it to a remote agent. Filled in only for checks

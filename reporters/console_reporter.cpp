@@ -116,6 +116,10 @@ void ConsoleReporter::result(const Result& r) {
     statuses_.push_back(r.status);
     last_ = name + " @ " + vantage;
 
+    if (!r.findings.empty()) {
+        ++with_findings_;
+        violations_ += r.violations();
+    }
     bool bad = r.status == Status::fail || r.status == Status::error;
     if (opts_.verbosity == Verbosity::quiet && !bad) {
         clear_progress();
@@ -134,10 +138,24 @@ void ConsoleReporter::result(const Result& r) {
             r.status == Status::inconclusive ? "inconclusive: " + r.message : r.message;
         line += "  " + visible(reason);
     }
+    // Findings never hide behind a PASS: the count is on the line, -v lists them.
+    if (!r.findings.empty()) {
+        const std::size_t v = r.violations();
+        std::string note =
+            fmt::format("({} finding{}", r.findings.size(), r.findings.size() == 1 ? "" : "s");
+        if (v > 0 && v < r.findings.size())
+            note += fmt::format(", {} violation{}", v, v == 1 ? "" : "s");
+        if (v > 0 && v == r.findings.size()) note += v == 1 ? ": a violation" : ": all violations";
+        line += "  " + paint(note + ")", v > 0 ? "33" : "2");
+    }
     out_ << line << "\n";
 
     bool show_details = (bad && opts_.verbosity >= Verbosity::verbose) ||
                         opts_.verbosity == Verbosity::very_verbose;
+    if (!show_details && !r.findings.empty() && opts_.verbosity >= Verbosity::verbose) {
+        for (auto& f : r.findings)
+            out_ << std::string(6, ' ') << "finding " << finding_line(f) << "\n";
+    }
     if (show_details) {
         const std::string ind(6, ' ');
         if (!r.expected.empty()) out_ << ind << "expected: " << visible(r.expected) << "\n";
@@ -147,7 +165,7 @@ void ConsoleReporter::result(const Result& r) {
         for (auto& [k, v] : r.properties)
             out_ << ind << visible(k + ": " + v) << "\n";
         for (auto& f : r.findings)
-            out_ << ind << "finding: " << visible(f) << "\n";
+            out_ << ind << "finding " << finding_line(f) << "\n";
         for (auto& t : r.transcript)
             out_ << ind << transcript_line(t) << "\n";
     }
@@ -174,6 +192,13 @@ void ConsoleReporter::run_end(const RunSummary& summary) {
          << fmt::format("{} results in {}s: {}", statuses_.size(), seconds3(summary.duration),
                         fmt::join(parts, ", "))
          << "\n";
+    if (with_findings_ > 0)
+        out_ << fmt::format("{} result{} with protocol findings ({} violation{}){}\n",
+                            with_findings_, with_findings_ == 1 ? "" : "s", violations_,
+                            violations_ == 1 ? "" : "s",
+                            opts_.verbosity >= Verbosity::verbose
+                                ? ""
+                                : "; -v lists them, --strict fails on violations");
     if (opts_.verbosity != Verbosity::quiet && opts_.slowest > 0 && !timings_.empty()) {
         auto slow = timings_;
         std::stable_sort(slow.begin(), slow.end(),

@@ -70,6 +70,7 @@ class ConsoleReporter : public Reporter {
     };
     std::vector<Timing> timings_;
     std::vector<Status> statuses_;
+    std::size_t with_findings_ = 0, violations_ = 0;
 };
 
 }  // namespace mailspec::reports

@@ -99,6 +99,25 @@ struct Reader {
         }
         return out;
     }
+    // Format 2 writes {severity, kind, text}; format 1 wrote the text alone (a violation).
+    std::vector<Finding> findings(const json& obj, const std::string& where) const {
+        std::vector<Finding> out;
+        auto it = obj.find("findings");
+        if (it == obj.end()) return out;
+        if (!it->is_array()) bad(where + ".findings", "not an array");
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const json& v = (*it)[i];
+            const std::string fw = where + ".findings[" + std::to_string(i) + "]";
+            if (v.is_string()) {
+                out.push_back({Severity::violation, "", v.get<std::string>()});
+                continue;
+            }
+            auto severity = severity_from_string(str(v, "severity", fw, true));
+            if (!severity) bad(fw + ".severity", "neither \"violation\" nor \"notice\"");
+            out.push_back({*severity, str(v, "kind", fw), str(v, "text", fw, true)});
+        }
+        return out;
+    }
 
     Result result(const json& j, const std::string& where) const {
         if (!j.is_object()) bad(where, "not an object");
@@ -120,7 +139,7 @@ struct Reader {
         r.actual = bytes(j, "actual", where);
         r.rfc = str(j, "rfc", where);
         r.tags = strings(j, "tags", where);
-        r.findings = strings(j, "findings", where);
+        r.findings = findings(j, where);
         if (auto it = j.find("properties"); it != j.end()) {
             if (!it->is_object()) bad(where + ".properties", "not an object");
             for (auto& [k, v] : it->items()) {
@@ -171,7 +190,10 @@ ordered_json result_to_json(const Result& r) {
         j["transcript"].push_back(std::move(l));
     }
     j["properties"] = r.properties;
-    j["findings"] = r.findings;
+    j["findings"] = ordered_json::array();
+    for (const auto& f : r.findings)
+        j["findings"].push_back(
+            ordered_json{{"severity", to_string(f.severity)}, {"kind", f.kind}, {"text", f.text}});
     j["tags"] = r.tags;
     j["rfc"] = r.rfc;
     return j;
@@ -223,8 +245,9 @@ RunRecord read_results_json(std::string_view text, const std::string& origin) {
     if (!doc.is_object() || doc.value("format", "") != kResultsFormat)
         rd.bad("$", "not a mailspec results document (\"format\" is not \"mailspec-results\")");
     auto& version = rd.field(doc, "format_version", "$");
-    if (!version.is_number_integer() || version.get<int>() != kResultsFormatVersion)
-        rd.bad("$.format_version", "unsupported version (this mailspec reads 1)");
+    if (!version.is_number_integer() || version.get<int>() < 1 ||
+        version.get<int>() > kResultsFormatVersion)
+        rd.bad("$.format_version", "unsupported version (this mailspec reads 1 and 2)");
 
     RunRecord rec;
     auto& run = rd.field(doc, "run", "$");

@@ -16,7 +16,7 @@
 namespace mailspec::reports {
 
 inline constexpr std::string_view kResultsFormat = "mailspec-results";
-inline constexpr int kResultsFormatVersion = 1;
+inline constexpr int kResultsFormatVersion = 2;  // 2: findings are {severity, kind, text}
 
 // One result as it appears in "results" (also a line of the `mailspec agent` stream).
 nlohmann::ordered_json result_to_json(const Result& r);

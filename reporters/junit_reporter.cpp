@@ -58,7 +58,7 @@ std::string case_output(const Result& r) {
     for (auto& [k, v] : r.properties)
         t += "property " + visible(k) + ": " + visible(v) + "\n";
     for (auto& f : r.findings)
-        t += "finding: " + visible(f) + "\n";
+        t += "finding " + finding_line(f) + "\n";
     if (!r.message.empty()) t += "message: " + visible(r.message) + "\n";
     if (!r.transcript.empty()) {
         t += "transcript:\n";

@@ -79,7 +79,7 @@ void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     if (!r.findings.empty()) {
         out += ind + "findings:\n";
         for (auto& f : r.findings)
-            out += ind + "  - " + list_item(f) + "\n";
+            out += ind + "  - " + list_item(finding_line(f)) + "\n";
     }
     if (r.transcript.empty()) {
         out += ind + "transcript: []\n";

@@ -5,47 +5,12 @@
 #include <cstdint>
 #include <ctime>
 
+#include "protocol/text.hpp"
+
 namespace mailspec::reports {
 
-namespace {
-
-// Decodes one UTF-8 sequence at s[i]; returns its length and code point, or 0 when invalid.
-std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned char c = b(0);
-    std::size_t len;
-    char32_t min;
-    if (c < 0x80) {
-        cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, cp = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, cp = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        if ((b(k) & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b(k) & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-}  // namespace
-
 bool is_valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        char32_t cp;
-        std::size_t n = decode(s, i, cp);
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
+    return text::first_invalid_utf8(s) == std::string_view::npos;
 }
 
 std::string visible(std::string_view s, bool keep_newlines) {
@@ -53,12 +18,13 @@ std::string visible(std::string_view s, bool keep_newlines) {
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         char32_t cp;
-        std::size_t n = decode(s, i, cp);
-        if (n == 0) {
+        std::size_t next = i;
+        if (!text::decode_utf8(s, next, cp)) {
             out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
             ++i;
             continue;
         }
+        const std::size_t n = next - i;
         if ((cp < 0x20 && cp != '\t' && !(cp == '\n' && keep_newlines)) || cp == 0x7F)
             out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
         else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF || cp == 0x2028 ||
@@ -144,6 +110,10 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::stri
     tm.tm_hour = hour, tm.tm_min = min, tm.tm_sec = sec;
     std::time_t t = timegm(&tm);
     return std::chrono::system_clock::from_time_t(t) + std::chrono::milliseconds{millis};
+}
+
+std::string finding_line(const Finding& f) {
+    return std::string(to_string(f.severity)) + ": " + visible(f.text);
 }
 
 std::string transcript_line(const TranscriptLine& line) {

@@ -32,6 +32,9 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t, bool with_zone 
 // Parses what iso8601_utc(t, true) writes (milliseconds optional); nullopt when malformed.
 std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view s);
 
+// "violation: reply to EHLO: reply line 3 ends in a bare LF": one finding, shown safely.
+std::string finding_line(const Finding& f);
+
 // "+0.012s <- 220 mail.lab.test ESMTP": one transcript line as the text reports print it.
 std::string transcript_line(const TranscriptLine& line);
 

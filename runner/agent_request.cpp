@@ -137,6 +137,7 @@ BuiltPart build_part(const Suite& suite, const std::vector<const CheckSpec*>& ch
         n["target"] = literal(c.target);
         n["timeout"] = format_duration(c.timeout);
         n["helo"] = literal(c.helo);
+        n["strict"] = c.strict;
         SecretRewriter secrets{suite, env, prefix, out, {}};
         secrets.rewrite(n);
         if (!secrets.why.empty()) {

@@ -10,8 +10,8 @@
 #include <memory>
 
 #include "reporters/factory.hpp"
-#include "runner/command.hpp"
 #include "runner/agent_session.hpp"
+#include "runner/command.hpp"
 #include "runner/connectors.hpp"
 #include "runner/exit_codes.hpp"
 #include "runner/scheduler.hpp"
@@ -30,8 +30,9 @@ struct RunOptions {
     reports::ReportOptions reports;
     std::vector<std::string> only, skip;
     std::size_t parallel = 64;
-    unsigned jobs = 1;  // threads on the one io_context
-    std::string dns;    // HOST:PORT for host names; empty = resolv.conf's servers
+    unsigned jobs = 1;    // threads on the one io_context
+    std::string dns;      // HOST:PORT for host names; empty = resolv.conf's servers
+    bool strict = false;  // every check as if it said strict: true
 };
 
 // An id or tag, exactly or as a shell pattern ("relay-*").
@@ -53,6 +54,10 @@ std::string hostname() {
 int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     auto suites = load_suites(opts.suites, std::cerr);
     if (!suites) return exit_code::usage;
+    if (opts.strict)
+        for (auto& s : *suites)
+            for (auto& c : s.checks)
+                c.strict = true;
 
     std::unique_ptr<Reporter> reporter;
     try {
@@ -154,6 +159,9 @@ void add_run_command(CLI::App& app, Action& action, const std::vector<std::strin
         ->check(CLI::Range(1, 256));
     cmd->add_option("--dns", opts->dns,
                     "DNS server (HOST:PORT) for target host names; default: resolv.conf");
+    cmd->add_flag("--strict", opts->strict,
+                  "Protocol violations (bare LF, control octets, mismatched continuation codes, "
+                  "replies over limits) fail the result they occur in");
     reports::add_report_options(*cmd, opts->reports);
     cmd->callback(
         [opts, &action, argv] { action = [opts, argv] { return run_suites(*opts, argv); }; });

@@ -293,6 +293,7 @@ Location read_defaults(SpecReader& r, const yaml::Node& n, Defaults& d) {
     if (!f.valid()) return from_at;
     if (auto t = f.duration("timeout")) d.timeout = *t;
     if (auto h = f.str("helo")) d.helo = *h;
+    if (auto s = f.boolean("strict")) d.strict = *s;
     if (f.has("from")) from_at = r.locate(f.take("from"));
     if (auto v = f.strings("from")) d.from = *v;
     f.done();
@@ -335,6 +336,8 @@ std::optional<CheckSpec> read_check(SpecReader& r, const yaml::Node& n, std::siz
     if (auto t = f.duration("timeout")) c.timeout = *t;
     c.helo = suite.defaults.helo;
     if (auto h = f.str("helo")) c.helo = *h;
+    c.strict = suite.defaults.strict;
+    if (auto s = f.boolean("strict")) c.strict = *s;
     if (auto t = f.strings("tags")) c.tags = *t;
     if (auto s = f.str("rfc")) c.rfc = *s;
     if (auto s = f.str("description")) c.description = *s;

@@ -1,5 +1,7 @@
 #include "runner/yaml_file.hpp"
 
+#include "protocol/text.hpp"
+
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -24,32 +26,6 @@ std::string explain_syntax_error(const std::string& text, const yaml::Error& e) 
             msg += " (this line contains a tab: YAML indentation must use spaces)";
     }
     return msg;
-}
-
-// Offset of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and
-// code points above U+10FFFF included), or npos. Reports carry suite text into XML and JSON,
-// which must be valid UTF-8.
-std::size_t first_invalid_utf8(const std::string& text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto b = static_cast<unsigned char>(text[i]);
-        std::size_t len = b < 0x80           ? 1
-                          : (b >> 5) == 0x6  ? 2
-                          : (b >> 4) == 0xE  ? 3
-                          : (b >> 3) == 0x1E ? 4
-                                             : 0;
-        if (len == 0 || i + len > text.size()) return i;
-        std::uint32_t cp = len == 1 ? b : b & (0x7F >> len);
-        for (std::size_t k = 1; k < len; ++k) {
-            auto c = static_cast<unsigned char>(text[i + k]);
-            if ((c >> 6) != 0x2) return i;
-            cp = (cp << 6) | (c & 0x3F);
-        }
-        static const std::uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-        i += len;
-    }
-    return std::string::npos;
 }
 
 Location locate_offset(const std::string& path, const std::string& text, std::size_t offset) {
@@ -87,7 +63,7 @@ std::unique_ptr<yaml::Document> read_yaml_text(const std::string& text, const st
         r.error(locate_offset(path, text, nul), "file contains NUL bytes: not a YAML text file");
         return nullptr;
     }
-    if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
+    if (auto bad = text::first_invalid_utf8(text); bad != std::string::npos) {
         r.error(locate_offset(path, text, bad), "file is not valid UTF-8 text");
         return nullptr;
     }

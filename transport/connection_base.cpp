@@ -37,6 +37,24 @@ void ConnectionBase::note(std::string text) {
     log(Direction::note, std::move(text));
 }
 
+void ConnectionBase::add_finding(Finding f) {
+    if (findings_.size() < kMaxFindings) {
+        findings_.push_back(std::move(f));
+    } else {
+        ++findings_dropped_;
+    }
+}
+
+std::vector<Finding> ConnectionBase::take_findings() {
+    std::vector<Finding> out = std::move(findings_);
+    findings_.clear();
+    if (findings_dropped_ > 0)
+        out.push_back({Severity::notice, "findings_dropped",
+                       std::to_string(findings_dropped_) + " more findings were not kept"});
+    findings_dropped_ = 0;
+    return out;
+}
+
 bool ConnectionBase::is_open() const {
     return connected_ && !failed_ && socket_.is_open();
 }
@@ -64,6 +82,12 @@ void ConnectionBase::fail(StepError::Kind kind, const std::string& step,
                           const std::string& reason) {
     failed_ = true;
     note(step + ": " + reason);
+    // A reply over the limits or not of the protocol at all is a violation too: --strict
+    // turns the error it causes into a fail.
+    if (kind == StepError::Kind::limit || kind == StepError::Kind::protocol)
+        add_finding({Severity::violation,
+                     kind == StepError::Kind::limit ? "over_limit" : "malformed",
+                     step + ": " + reason});
     close();
     throw StepError(kind, step, reason);
 }

@@ -78,6 +78,12 @@ class ConnectionBase {
     const std::optional<TlsInfo>& tls_info() const { return tls_info_; }
     const std::optional<Endpoint>& endpoint() const { return endpoint_; }
 
+    // Protocol findings the server caused, at most kMaxFindings (then one notice says how
+    // many more were dropped).
+    const std::vector<Finding>& findings() const { return findings_; }
+    std::vector<Finding> take_findings();
+    void add_finding(Finding f);
+
   protected:
     using Clock = std::chrono::steady_clock;
     struct StepDeadline {
@@ -126,8 +132,6 @@ class ConnectionBase {
     const std::optional<boost::asio::ip::tcp::endpoint>& local_endpoint_of_socket() const {
         return local_endpoint_;
     }
-    std::vector<std::string>& finding_list() { return findings_; }
-    const std::vector<std::string>& finding_list() const { return findings_; }
 
   private:
     boost::asio::any_io_executor ex_;
@@ -143,7 +147,8 @@ class ConnectionBase {
     Clock::time_point connected_at_{};
     std::optional<TlsInfo> tls_info_;
     Transcript transcript_;
-    std::vector<std::string> findings_;
+    std::vector<Finding> findings_;
+    std::size_t findings_dropped_ = 0;
 };
 
 }  // namespace mailspec::transport

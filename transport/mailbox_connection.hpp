@@ -68,7 +68,6 @@ class MailboxConnection : public ConnectionBase {
     boost::asio::awaitable<void> handshake(const std::string& step);
 
     void log(bool from_client, std::string text);  // direction from the TLS state
-    std::vector<std::string>& findings() { return finding_list(); }
 
   private:
     MailboxClientOptions opt_;

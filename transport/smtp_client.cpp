@@ -36,7 +36,8 @@ SmtpClient::~SmtpClient() = default;
 
 void SmtpClient::collect_findings(const std::string& step) {
     for (auto& f : parser_.take_findings())
-        finding_list().push_back(step + ": " + f.text);
+        add_finding({smtp::is_violation(f.kind) ? Severity::violation : Severity::notice,
+                     std::string(smtp::to_string(f.kind)), step + ": " + f.text});
 }
 
 std::size_t SmtpClient::buffered_bytes() const {
@@ -129,9 +130,9 @@ asio::awaitable<void> SmtpClient::handshake(const std::string& step) {
     if (rpos_ < rlen_ || parser_.buffered() > 0) {
         // RFC 3207 §5: anything before the handshake must be discarded; a server that sends it
         // may be open to plaintext command injection.
-        finding_list().push_back(
-            step + ": server sent " + std::to_string(rlen_ - rpos_ + parser_.buffered()) +
-            " octets after its reply and before the TLS handshake (discarded)");
+        add_finding({Severity::violation, "data_before_tls",
+                     step + ": server sent " + std::to_string(rlen_ - rpos_ + parser_.buffered()) +
+                         " octets after its reply and before the TLS handshake (discarded)"});
         rpos_ = rlen_ = 0;
         parser_ = smtp::ReplyParser(opt_.limits);
     }

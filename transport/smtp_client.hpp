@@ -147,7 +147,8 @@ class SmtpClient : private ConnectionBase {
     using ConnectionBase::take_transcript;
     using ConnectionBase::transcript;
     // Protocol findings, e.g. "reply to EHLO: reply line 3 ends in a bare LF".
-    const std::vector<std::string>& findings() const { return finding_list(); }
+    using ConnectionBase::findings;
+    using ConnectionBase::take_findings;
     const std::optional<smtp::Capabilities>& capabilities() const { return caps_; }
     using ConnectionBase::endpoint;
     using ConnectionBase::tls_info;

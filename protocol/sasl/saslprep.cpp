@@ -1,5 +1,7 @@
 #include "protocol/sasl/saslprep.hpp"
 
+#include "protocol/text.hpp"
+
 #include <cstdint>
 #include <cstdio>
 
@@ -55,35 +57,6 @@ bool prohibited(char32_t c) {
                  });
 }
 
-// Strict UTF-8 decoding of one code point (no overlongs, no surrogates, <= U+10FFFF).
-bool decode_utf8(std::string_view s, std::size_t& i, char32_t& out) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char lead = b(i);
-    std::size_t len;
-    char32_t min;
-    if (lead < 0x80) {
-        out = lead;
-        ++i;
-        return true;
-    } else if ((lead & 0xE0) == 0xC0) {
-        len = 2, min = 0x80, out = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-        len = 3, min = 0x800, out = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-        len = 4, min = 0x10000, out = lead & 0x07;
-    } else {
-        return false;
-    }
-    if (i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) return false;
-        out = out << 6 | (b(i + k) & 0x3F);
-    }
-    if (out < min || out > 0x10FFFF || (out >= 0xD800 && out <= 0xDFFF)) return false;
-    i += len;
-    return true;
-}
-
 void append_utf8(std::string& out, char32_t c) {
     if (c < 0x80) {
         out += static_cast<char>(c);
@@ -117,7 +90,7 @@ std::variant<std::string, Failure> saslprep(std::string_view s, std::string_view
     while (i < s.size()) {
         std::size_t at = i;
         char32_t c;
-        if (!decode_utf8(s, i, c))
+        if (!text::decode_utf8(s, i, c))
             return Failure{std::string(what) + " is not valid UTF-8 (at byte " +
                            std::to_string(at) + ")"};
         if (non_ascii_space(c))

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "protocol/text.hpp"
+
 namespace mailspec::smtp {
 
 namespace {
@@ -44,6 +46,45 @@ std::optional<EnhancedCode> parse_enhanced_code(std::string_view text, std::size
     if (pos < text.size() && text[pos] != ' ') return std::nullopt;
     if (length) *length = pos;
     return code;
+}
+
+std::optional<EnhancedCode> parse_trailing_enhanced_code(std::string_view text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    if (text.empty() || text.back() != ')') return std::nullopt;
+    const std::size_t open = text.rfind("(#");
+    if (open == std::string_view::npos) return std::nullopt;
+    const std::string_view inner = text.substr(open + 2, text.size() - open - 3);
+    std::size_t len = 0;
+    auto code = parse_enhanced_code(inner, &len);
+    if (!code || len != inner.size()) return std::nullopt;
+    return code;
+}
+
+std::string_view to_string(Finding::Kind k) {
+    switch (k) {
+        case Finding::Kind::bare_lf:
+            return "bare_lf";
+        case Finding::Kind::missing_space:
+            return "missing_space";
+        case Finding::Kind::code_mismatch:
+            return "code_mismatch";
+        case Finding::Kind::bad_octet:
+            return "bad_octet";
+        case Finding::Kind::non_ascii:
+            return "non_ascii";
+        case Finding::Kind::utf8_text:
+            return "utf8_text";
+        case Finding::Kind::enhanced_mismatch:
+            return "enhanced_mismatch";
+        case Finding::Kind::enhanced_trailing:
+            return "enhanced_trailing";
+    }
+    return "unknown";
+}
+
+bool is_violation(Finding::Kind k) {
+    return k != Finding::Kind::utf8_text && k != Finding::Kind::enhanced_trailing;
 }
 
 std::string Reply::text() const {
@@ -153,13 +194,7 @@ void ReplyParser::on_line(FramedLine line) {
         return;
     }
     if (line.bare_lf) findings_.push_back({Finding::Kind::bare_lf, where() + " ends in a bare LF"});
-    for (unsigned char c : t) {
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            findings_.push_back({Finding::Kind::bad_octet,
-                                 where() + " holds a control octet: \"" + printable(t) + "\""});
-            break;
-        }
-    }
+    note_octets(t, where());
     const int code = (t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0');
     bool last = true;
     std::string_view rest;
@@ -176,12 +211,7 @@ void ReplyParser::on_line(FramedLine line) {
     }
     if (reply_.raw.empty()) {
         reply_.code = code;
-        std::size_t len = 0;
-        reply_.enhanced = parse_enhanced_code(rest, &len);
-        if (reply_.enhanced && reply_.enhanced->klass != code / 100)
-            findings_.push_back({Finding::Kind::enhanced_mismatch,
-                                 "enhanced code " + reply_.enhanced->to_string() +
-                                     " does not match reply code " + std::to_string(code)});
+        reply_.enhanced = parse_enhanced_code(rest);
     } else if (code != reply_.code) {
         findings_.push_back(
             {Finding::Kind::code_mismatch, where() + " has code " + std::to_string(code) +
@@ -190,6 +220,51 @@ void ReplyParser::on_line(FramedLine line) {
     reply_.lines.emplace_back(rest);
     reply_.raw.push_back(std::move(line.text));
     done_ = last;
+    if (done_) finish_enhanced();
+}
+
+void ReplyParser::note_octets(std::string_view t, const std::string& where) {
+    bool control = false, high = false;
+    for (unsigned char c : t) {
+        control = control || (c < 0x20 && c != '\t') || c == 0x7f;
+        high = high || c >= 0x80;
+    }
+    if (control)
+        findings_.push_back(
+            {Finding::Kind::bad_octet, where + " holds a control octet: \"" + printable(t) + "\""});
+    if (!high) return;
+    // RFC 5321 §4.2: reply text is printable ASCII; RFC 6531 lets an SMTPUTF8 server use UTF-8.
+    if (text::first_invalid_utf8(t) != std::string_view::npos)
+        findings_.push_back({Finding::Kind::non_ascii, where +
+                                                           " holds octets that are neither "
+                                                           "ASCII nor UTF-8: \"" +
+                                                           printable(t) + "\""});
+    else
+        findings_.push_back({Finding::Kind::utf8_text,
+                             where + " holds UTF-8 text (RFC 5321 reply text is ASCII; RFC 6531 "
+                                     "allows UTF-8 with SMTPUTF8)"});
+}
+
+// The enhanced code at the start of the first line (RFC 2034 §4); failing that qmail's
+// "(#5.7.1)" at the end of the last line (where qmail puts it) or of the first.
+void ReplyParser::finish_enhanced() {
+    auto& r = reply_;
+    if (!r.enhanced && !r.lines.empty()) {
+        r.enhanced = parse_trailing_enhanced_code(r.lines.back());
+        if (!r.enhanced && r.lines.size() > 1)
+            r.enhanced = parse_trailing_enhanced_code(r.lines.front());
+        r.enhanced_trailing = r.enhanced.has_value();
+        if (r.enhanced_trailing)
+            findings_.push_back({Finding::Kind::enhanced_trailing,
+                                 "reply " + std::to_string(r.code) + " carries its enhanced code " +
+                                     r.enhanced->to_string() + " in qmail's trailing \"(#" +
+                                     r.enhanced->to_string() +
+                                     ")\" form, not at the start of the text (RFC 2034)"});
+    }
+    if (r.enhanced && r.enhanced->klass != r.code / 100)
+        findings_.push_back({Finding::Kind::enhanced_mismatch,
+                             "enhanced code " + r.enhanced->to_string() +
+                                 " does not match reply code " + std::to_string(r.code)});
 }
 
 Reply ReplyParser::take() {

@@ -28,11 +28,18 @@ struct EnhancedCode {
 std::optional<EnhancedCode> parse_enhanced_code(std::string_view text,
                                                 std::size_t* length = nullptr);
 
+// qmail's form: the code at the end of the text in "(#5.7.1)", trailing blanks allowed
+// ("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)").
+std::optional<EnhancedCode> parse_trailing_enhanced_code(std::string_view text);
+
 struct Reply {
-    int code = 0;                          // 250, 354, 550, ...
-    std::optional<EnhancedCode> enhanced;  // from the first line, when present
-    std::vector<std::string> lines;        // text after "NNN-"/"NNN " of every line
-    std::vector<std::string> raw;          // every line as received, without CRLF
+    int code = 0;  // 250, 354, 550, ...
+    // From the start of the first line (RFC 2034), or else qmail's trailing "(#X.Y.Z)" of the
+    // last (or first) line; enhanced_trailing says which.
+    std::optional<EnhancedCode> enhanced;
+    bool enhanced_trailing = false;
+    std::vector<std::string> lines;  // text after "NNN-"/"NNN " of every line
+    std::vector<std::string> raw;    // every line as received, without CRLF
 
     int klass() const { return code / 100; }  // 2, 3, 4, 5
     bool positive() const { return klass() == 2 || klass() == 3; }
@@ -63,12 +70,18 @@ struct Finding {
         bare_lf,            // line ended in LF without CR
         missing_space,      // "250text": no SP or '-' after the code
         code_mismatch,      // a continuation line carries a different code
-        bad_octet,          // NUL, bare CR or another control octet in the text
+        bad_octet,          // NUL, ESC, bare CR or another control octet in the text
+        non_ascii,          // an octet above 0x7f that is not part of UTF-8 text
+        utf8_text,          // UTF-8 text: RFC 5321 text is ASCII, RFC 6531 allows UTF-8 (notice)
         enhanced_mismatch,  // enhanced code class differs from the reply class
+        enhanced_trailing,  // qmail's "(#5.7.1)" at the end instead of the start (notice)
     };
     Kind kind;
     std::string text;  // one line, printable
 };
+
+std::string_view to_string(Finding::Kind k);  // "bare_lf", ...
+bool is_violation(Finding::Kind k);           // false for the notices
 
 class ReplyParser {
   public:
@@ -98,6 +111,8 @@ class ReplyParser {
 
   private:
     void on_line(FramedLine line);
+    void note_octets(std::string_view text, const std::string& where);
+    void finish_enhanced();
     void fail(ReplyError e, std::string text);
 
     ReplyLimits limits_;

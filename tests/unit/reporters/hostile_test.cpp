@@ -34,7 +34,7 @@ RunRecord nasty_run() {
     r.expected = kNasty;
     r.rfc = kNasty;
     r.tags = {kNasty};
-    r.findings = {kNasty};
+    r.findings = {{Severity::violation, kNasty, kNasty}};
     r.properties = {{"k" + kNasty, kNasty}};
     r.transcript.push_back(TranscriptLine{std::chrono::microseconds{3}, Direction::server, kNasty});
     rec.results.push_back(r);

@@ -138,8 +138,11 @@ TEST(JsonReporter, ReaderRejectsWhatIsNotAResultsDocument) {
     j["format"] = "junit";
     rejects(j, "not a mailspec results document");
     j = doc;
-    j["format_version"] = 2;
+    j["format_version"] = 3;
     rejects(j, "unsupported version");
+    j = doc;
+    j["results"][1]["findings"][0]["severity"] = "fatal";
+    rejects(j, "$.results[1].findings[0].severity");
     j = doc;
     j["results"][2]["status"] = "passed";
     rejects(j, "$.results[2].status");
@@ -158,6 +161,29 @@ TEST(JsonReporter, ReaderRejectsWhatIsNotAResultsDocument) {
     j = doc;
     j["results"][0]["duration"] = -1;
     rejects(j, "$.results[0].duration");
+}
+
+// Format 1 wrote findings as bare strings: merge still reads such files (as violations).
+TEST(JsonReporter, ReadsFormatOneFindings) {
+    auto doc = to_json(sample_run());
+    doc["format_version"] = 1;
+    for (auto& r : doc["results"]) {
+        auto texts = decltype(doc)::array();
+        for (auto& f : r["findings"])
+            texts.push_back(f["text"].get<std::string>());
+        r["findings"] = texts;
+    }
+    auto back =
+        read_results_json(doc.dump(-1, ' ', false, json::error_handler_t::replace), "old.json");
+    const auto want = sample_run();
+    ASSERT_EQ(back.results.size(), want.results.size());
+    for (std::size_t i = 0; i < want.results.size(); ++i) {
+        ASSERT_EQ(back.results[i].findings.size(), want.results[i].findings.size());
+        for (std::size_t k = 0; k < want.results[i].findings.size(); ++k) {
+            EXPECT_EQ(back.results[i].findings[k].text, want.results[i].findings[k].text);
+            EXPECT_EQ(back.results[i].findings[k].severity, Severity::violation);
+        }
+    }
 }
 
 TEST(JsonReporter, DocumentHasWhatTheSchemaRequires) {

@@ -51,8 +51,11 @@ Result hostile_result() {
         line(2'100, Direction::client, "QUIT"),
     };
     // "word: ..." list items once broke Perl's YAMLish reader (see tap_reporter.cpp).
-    r.findings = {"bare CR in reply", "greeting: reply line 1 holds a control octet",
-                  "odd : spacing", "trailing:"};
+    r.findings = {
+        {Severity::violation, "bare_cr", "bare CR in reply"},
+        {Severity::violation, "bad_octet", "greeting: reply line 1 holds a control octet"},
+        {Severity::notice, "x", "odd : spacing"},
+        {Severity::notice, "y", "trailing:"}};
     r.tags = {"hostile:", "a: b"};
     return r;
 }

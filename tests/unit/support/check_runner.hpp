@@ -62,7 +62,7 @@ inline std::string everything(const Result& r) {
     for (const auto& [k, v] : r.properties)
         s += k + "=" + v + "\n";
     for (const auto& f : r.findings)
-        s += f + "\n";
+        s += f.kind + " " + f.text + "\n";
     return s;
 }
 

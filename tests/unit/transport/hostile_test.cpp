@@ -41,7 +41,7 @@ Outcome attack(LoopbackServer::Script script, SmtpClientOptions opts = short_tim
     out.peak_buffered = client.peak_buffered_bytes();
     out.bound = opts.read_chunk + opts.limits.max_bytes + opts.limits.max_line;
     for (const auto& f : client.findings())
-        out.findings.push_back(f);
+        out.findings.push_back(f.text);
     return out;
 }
 

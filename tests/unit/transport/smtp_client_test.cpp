@@ -129,8 +129,9 @@ TEST(SmtpClient, FindingsAreCollected) {
         co_await client.ehlo("x");
     });
     ASSERT_EQ(client.findings().size(), 2u);
-    EXPECT_EQ(client.findings()[0], "greeting: reply line 1 ends in a bare LF");
-    EXPECT_EQ(client.findings()[1], "reply to EHLO: reply line 2 has code 251, line 1 has 250");
+    EXPECT_EQ(client.findings()[0].text, "greeting: reply line 1 ends in a bare LF");
+    EXPECT_EQ(client.findings()[1].text,
+              "reply to EHLO: reply line 2 has code 251, line 1 has 250");
 }
 
 TEST(SmtpClient, StartTlsVerified) {
@@ -302,7 +303,7 @@ TEST(SmtpClient, BytesAfterStartTlsReplyAreAFinding) {
         co_await client.starttls();
     });
     ASSERT_EQ(client.findings().size(), 1u);
-    EXPECT_EQ(client.findings()[0],
+    EXPECT_EQ(client.findings()[0].text,
               "TLS handshake: server sent 14 octets after its reply and before the TLS handshake "
               "(discarded)");
 }

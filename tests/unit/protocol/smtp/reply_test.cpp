@@ -137,8 +137,87 @@ TEST(SmtpReply, EnhancedCodes) {
     EXPECT_FALSE(parse_enhanced_code("5..1"));
     EXPECT_FALSE(parse_enhanced_code("5.7.1x"));
     EXPECT_FALSE(parse_enhanced_code("(#5.7.1)"));
-    // qmail puts it at the end: not an RFC 3463 code position.
-    EXPECT_FALSE(parse("530 Authorization required (#5.7.1)\r\n").replies[0].enhanced);
+}
+
+// qmail writes its enhanced code at the end, "(#5.7.1)". The texts are real qmail-smtpd
+// (netqmail, sagredo's patches) replies.
+TEST(SmtpReply, QmailTrailingEnhancedCodes) {
+    const std::vector<std::pair<std::string, std::string>> real = {
+        {"530 Authorization required (#5.7.1)", "5.7.1"},
+        {"235 ok, go ahead (#2.0.0)", "2.0.0"},
+        {"538 auth not available without TLS (#5.3.3)", "5.3.3"},
+        {"535 authorization failed (#5.7.0)", "5.7.0"},
+        {"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "5.7.1"},
+        {"550 See http://spf.pobox.com/why.html?sender=a%40b.net&ip=192.0.2.7&receiver=0 (#5.7.1)",
+         "5.7.1"},
+        {"503 MAIL first (#5.5.1)", "5.5.1"},
+        {"502 unimplemented (#5.5.1)", "5.5.1"},
+        {"451 qq temporary problem (#4.3.0)", "4.3.0"},
+        {"552 sorry, that message size exceeds my databytes limit (#5.3.4)", "5.3.4"},
+        {"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)   ", "5.7.1"},
+    };
+    for (const auto& [line, code] : real) {
+        auto p = parse(line + "\r\n");
+        ASSERT_EQ(p.replies.size(), 1u) << line;
+        const Reply& r = p.replies[0];
+        ASSERT_TRUE(r.enhanced) << line;
+        EXPECT_EQ(r.enhanced->to_string(), code) << line;
+        EXPECT_TRUE(r.enhanced_trailing) << line;
+        ASSERT_EQ(p.findings.size(), 1u) << line;
+        EXPECT_NE(p.findings[0].find("qmail's trailing \"(#" + code + ")\" form"),
+                  std::string::npos)
+            << p.findings[0];
+        EXPECT_EQ(r.message(), r.text()) << "only a leading code is stripped";
+    }
+    ReplyParser parser;
+    parser.feed("530 Authorization required (#5.7.1)\r\n");
+    ASSERT_EQ(parser.findings().size(), 1u);
+    EXPECT_EQ(parser.findings()[0].kind, Finding::Kind::enhanced_trailing);
+    EXPECT_FALSE(is_violation(Finding::Kind::enhanced_trailing)) << "a dialect, not a violation";
+}
+
+TEST(SmtpReply, TrailingCodeRules) {
+    // chkuser writes RFC 3463 codes at the start: no trailing parse, no finding.
+    auto p = parse("550 5.1.1 sorry, no mailbox here by that name (chkuser)\r\n");
+    EXPECT_EQ(p.replies[0].enhanced->to_string(), "5.1.1");
+    EXPECT_FALSE(p.replies[0].enhanced_trailing);
+    EXPECT_TRUE(p.findings.empty());
+    // A leading code wins over a trailing one.
+    p = parse("550 5.1.1 text (#5.7.1)\r\n");
+    EXPECT_EQ(p.replies[0].enhanced->to_string(), "5.1.1");
+    EXPECT_FALSE(p.replies[0].enhanced_trailing);
+    // The last line of a multi-line reply carries it (or else the first).
+    p = parse("550-first line\r\n550 second line (#5.7.1)\r\n");
+    EXPECT_EQ(p.replies[0].enhanced->to_string(), "5.7.1");
+    p = parse("550-first line (#5.1.2)\r\n550 second line\r\n");
+    EXPECT_EQ(p.replies[0].enhanced->to_string(), "5.1.2");
+    // Not a code: more text after it, a bad class, a short code, no '#'.
+    for (const char* bad : {"550 x (#5.7.1) more", "550 x (#3.0.0)", "550 x (#5.7)",
+                            "550 x (5.7.1)", "550 x (#5.7.1", "550 x (#)", "550 (#5.7.1x)"}) {
+        auto q = parse(std::string(bad) + "\r\n");
+        EXPECT_FALSE(q.replies[0].enhanced) << bad;
+    }
+    // The class must still match the reply code.
+    p = parse("250 ok (#5.7.1)\r\n");
+    ASSERT_EQ(p.findings.size(), 2u);
+    EXPECT_NE(p.findings[1].find("does not match reply code 250"), std::string::npos);
+    EXPECT_EQ(parse_trailing_enhanced_code("sorry (#5.7.1)")->to_string(), "5.7.1");
+    EXPECT_FALSE(parse_trailing_enhanced_code(""));
+}
+
+TEST(SmtpReply, OctetsOutsideAsciiAreFindings) {
+    // NUL, ESC and 0xFF: two findings (control octet; not ASCII nor UTF-8), both violations.
+    auto p = parse(std::string("250 a\0b\x1b[31m\xff\r\n", 15));
+    ASSERT_EQ(p.findings.size(), 2u);
+    EXPECT_NE(p.findings[0].find("control octet"), std::string::npos);
+    EXPECT_NE(p.findings[1].find("neither ASCII nor UTF-8"), std::string::npos);
+    EXPECT_TRUE(is_violation(Finding::Kind::bad_octet));
+    EXPECT_TRUE(is_violation(Finding::Kind::non_ascii));
+    // Well-formed UTF-8 text is a notice (RFC 6531 allows it with SMTPUTF8).
+    p = parse("220 mx.example ESMTP Willkommen, gr\xc3\xbc\xc3\x9f Gott\r\n");
+    ASSERT_EQ(p.findings.size(), 1u);
+    EXPECT_NE(p.findings[0].find("UTF-8 text"), std::string::npos);
+    EXPECT_FALSE(is_violation(Finding::Kind::utf8_text));
 }
 
 TEST(SmtpReply, EnhancedClassMismatchIsAFinding) {
