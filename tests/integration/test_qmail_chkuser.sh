@@ -11,7 +11,7 @@ set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
 PY=/usr/bin/python3  # Debian's: python3-spf and python3-dns
-HOST=127.0.0.13      # no lab service uses this address
+HOST=127.0.0.40      # the replay's address: no lab service uses it (ports are random anyway)
 command -v unbound >/dev/null || { echo "FAIL: unbound not installed (./run setup)"; exit 1; }
 TMP=$(mktemp -d)
 REPLAY='' UNBOUND=''
@@ -34,7 +34,7 @@ if ! out=$("$PY" -m unittest discover -s "$ROOT/tests/replay" -p 'test_*.py' 2>&
     echo "$out" | tail -30; fail "unit tests"
 fi
 
-# --- a throwaway CA and a certificate for qmail.replay.test / 127.0.0.13 ----------------------
+# --- a throwaway CA and a certificate for qmail.replay.test / 127.0.0.40 ----------------------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/ca.key" \
     -out "$TMP/ca.pem" -days 2 -subj "/CN=qmail replay test CA" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null

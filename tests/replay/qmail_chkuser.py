@@ -7,7 +7,7 @@ dns.c ... of sagredo-dev/qmail) in replies and order, not an article's summary o
 tests/replay/qmailreplay/__init__.py for which function each behaviour follows and what is
 not replayed.
 
-  qmail_chkuser.py --mx 127.0.0.13:25 --submission 127.0.0.13:587 --smtps 127.0.0.13:465 \\
+  qmail_chkuser.py --mx 127.0.0.40:25 --submission 127.0.0.40:587 --smtps 127.0.0.40:465 \\
       --cert server.pem --key server.key --password alice@qmail.replay.test=alice.pw \\
       --dns 127.0.0.10:53 --notipme 127.0.0.30 --count completed.txt
 

@@ -67,11 +67,11 @@ class FakeIO:
 
 
 def make(args=(), role="mx", rules=None, env=()):
-    o = server.options(["--mx", "127.0.0.13:0", "--notipme", "127.0.0.30"] + list(args))
+    o = server.options(["--mx", "127.0.0.40:0", "--notipme", "127.0.0.30"] + list(args))
     cfg = server.Config(o)
     if rules is None:
         rules = server.DEFAULT_TCP_SMTP if role != "submission" else server.DEFAULT_TCP_SUBMISSION
-    return cfg, server.Listener(role, "127.0.0.13", 25, rules, list(env))
+    return cfg, server.Listener(role, "127.0.0.40", 25, rules, list(env))
 
 
 def talk(lines, ip="127.0.0.30", args=(), role="mx", rules=None, env=(), cert=False, **kw):
@@ -79,7 +79,7 @@ def talk(lines, ip="127.0.0.30", args=(), role="mx", rules=None, env=(), cert=Fa
     if cert:
         cfg.servercert = "servercert.pem"
     io = FakeIO(lines, **kw)
-    s = Session(cfg, listener, ip, io, local_ip="127.0.0.13")
+    s = Session(cfg, listener, ip, io, local_ip="127.0.0.40")
     s.run()
     return io.out, io, s
 
