@@ -71,6 +71,9 @@ CONF
     grep -E '^\s*local-(zone|data|data-ptr):' "$ROOT/lab/templates/unbound.conf" |
         sed -e "s|@MAIL_IP@|$MAIL_IP|g" -e "s|@SINK_IP@|$SINK_IP|g" -e "s|@SCREENED_IP@|$SCREENED_IP|g" \
             -e "s|@INSIDE_IP@|$INSIDE_IP|g" -e "s|@OUTSIDE_IP@|$OUTSIDE_IP|g"
+    # the replay's own domain has an MX, as a real qmail's has (chkuser checks local senders too)
+    printf '    local-zone: "qmail.replay.test." static\n'
+    printf '    local-data: "qmail.replay.test. 300 IN %s"\n' "MX 10 qmail.replay.test." "A $HOST"
     printf 'remote-control:\n    control-enable: no\n'
 } >"$TMP/unbound.conf"
 unbound -c "$TMP/unbound.conf" &

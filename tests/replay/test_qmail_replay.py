@@ -145,6 +145,10 @@ class Sender(unittest.TestCase):
                                     "451 4.4.0 DNS temporary failure (chkuser)", "250 ok", "250 ok"])
         self.assertEqual(io.sleeps[1:], [1.0, 1.3, 1.6])
 
+    def test_own_domain_has_an_mx_without_a_dns_server(self):  # the built-in zones
+        out, _, _ = talk(["MAIL FROM:<alice@qmail.replay.test>", "QUIT"])
+        self.assertEqual(out[1], "250 ok")
+
     def test_mail_syntax_error(self):  # addrparse() fails only without ':' and '<'
         out, _, _ = talk(["MAIL", "MAIL FROM", "MAIL FROM:probe@nospf.lab.test", "QUIT"])
         self.assertEqual(out[1:4], ["555 syntax error (#5.5.4)", "555 syntax error (#5.5.4)", "250 ok"])

@@ -16,8 +16,8 @@ and dns_mxip() (dns.c) - what chkuser's chkuser_mx_lookup() calls - is
                                               returns its flagsoft 0/1, never DNS_SOFT/HARD)
 
 Resolver(server=None) answers from STATIC_ZONES, a copy of the lab's zones
-(lab/templates/unbound.conf; tests/replay/test_qmail_replay.py keeps the two equal), so the
-replay runs without any DNS server. Resolver(server="127.0.0.10:53") asks that server, the way
+(lab/templates/unbound.conf; tests/replay/test_qmail_replay.py keeps the two equal), plus an MX
+for the replay's own domains, so the replay runs without any DNS server. Resolver(server="127.0.0.10:53") asks that server, the way
 qmail asks the nameserver of /etc/resolv.conf (glibc defaults: 5 s per try, 2 tries).
 """
 import ipaddress

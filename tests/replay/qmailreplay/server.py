@@ -116,8 +116,13 @@ class Config:
         self.chkuser_delay_ms = o.chkuser_delay_ms
         self.chkuser_delay_increase_ms = o.chkuser_delay_increase_ms
         self.authsleep = o.authsleep
-        self.resolver = dnsq.Resolver(o.dns, timeout=o.dns_timeout, attempts=o.dns_attempts)
         listen = [h.rsplit(":", 1)[0] for h in (o.mx + o.submission + o.smtps)]
+        # Without a DNS server the built-in zones also give the replay's own domains an MX
+        # (a real qmail's domains have one: chkuser refuses senders from domains without).
+        own = {d: {"MX": [(10, o.me.lower())]} for d in self.rcpthosts if not d.startswith(".")}
+        own.setdefault(o.me.lower(), {}).update({"MX": [(10, o.me.lower())], "A": listen[:1]})
+        self.resolver = dnsq.Resolver(o.dns, timeout=o.dns_timeout, attempts=o.dns_attempts,
+                                      extra=None if o.dns else own)
         self.ipme = spfq.IpMe(extra=listen + _list(o.moreipme), notipme=spfq.parse_nets(o.notipme))
         self.servercert = o.cert
         self.ssl_ctx = None
