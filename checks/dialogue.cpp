@@ -325,7 +325,8 @@ boost::asio::awaitable<void> DialogueCheck::run(CheckRun& run) const {
                     if (auto q = queue_id_of(d.final_reply->text()); !q.empty())
                         r.properties["queue_id"] = q;
             }
-            if (reply.code == 421 && !(s.expect && s.expect->match(421, "", reply.text()))) {
+            const std::string enhanced = reply.enhanced ? reply.enhanced->to_string() : "";
+            if (reply.code == 421 && !(s.expect && s.expect->match(421, enhanced, reply.text()))) {
                 stop(Status::inconclusive, "step " + std::to_string(i + 1) + " (" + s.describe() +
                                                ") answered " + first_line(reply) +
                                                ": the server is not taking mail now");
