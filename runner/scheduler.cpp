@@ -43,14 +43,23 @@ std::string utc_now() {
 // What a result says about the target's willingness to talk to us: a 421 reply (RFC 5321
 // 4.2.3/3.8: "service not available, closing the channel") or a refused TCP connection. A
 // result that passed does not count: the suite expected the refusal (banner code 421,
-// error_limit). Empty when the target did not push back.
+// error_limit). Nor does a 421 that follows a refusal in the same session: that is the server
+// ending the session over what this check sent (qmail's "421 too many invalid addresses"
+// after two bad recipients, Postfix's "421 too many errors"), not the target backing off.
+// Empty when the target did not push back.
 std::string target_pushed_back(const Result& r) {
     if (r.status == Status::pass) return {};
-    for (const auto& line : r.transcript)
-        if ((line.dir == Direction::server || line.dir == Direction::server_tls) &&
-            line.text.size() >= 3 && line.text.compare(0, 3, "421") == 0 &&
-            (line.text.size() == 3 || line.text[3] == ' ' || line.text[3] == '-'))
-            return "answered 421";
+    bool refused = false;  // a 4xx/5xx reply earlier in this session
+    for (const auto& line : r.transcript) {
+        if (line.dir == Direction::note && line.text.rfind("connecting to ", 0) == 0)
+            refused = false;
+        if (line.dir != Direction::server && line.dir != Direction::server_tls) continue;
+        const std::string_view t = line.text;
+        if (t.size() < 3 || (t[0] != '4' && t[0] != '5')) continue;
+        if (t.size() > 3 && t[3] != ' ' && t[3] != '-') continue;
+        if (t.compare(0, 3, "421") == 0 && !refused) return "answered 421";
+        refused = true;
+    }
     if (r.message.rfind("connect: ", 0) == 0 &&
         r.message.find("Connection refused") != std::string::npos)
         return "refused a connection";

@@ -158,5 +158,26 @@ TEST(Politeness, PushBackText) {
     EXPECT_EQ(target_pushed_back(r), "");
 }
 
+// A 421 that answers what the check did (bad recipients, errors) ends one session only.
+TEST(TargetPushedBack, A421AfterARefusalInTheSameSessionIsNotPushBack) {
+    Result r;
+    r.status = Status::inconclusive;
+    r.transcript = {
+        {{}, Direction::note, "connecting to 127.0.0.40:25 via local"},
+        {{}, Direction::server, "220 qmail.test ESMTP"},
+        {{}, Direction::server, "550 5.1.1 sorry, no mailbox here by that name (chkuser)"},
+        {{}, Direction::server, "421 too many invalid addresses, goodbye (#4.3.0)"}};
+    EXPECT_EQ(target_pushed_back(r), "");
+    // A new session starts clean: its 421 greeting is push-back.
+    r.transcript.push_back({{}, Direction::note, "connecting to 127.0.0.40:25 via local"});
+    r.transcript.push_back({{}, Direction::server, "421 qmail.test too busy"});
+    EXPECT_EQ(target_pushed_back(r), "answered 421");
+    // 421 at MAIL after a positive EHLO is push-back (rate limiting).
+    r.transcript = {{{}, Direction::server, "220 mx ESMTP"},
+                    {{}, Direction::server, "250 mx"},
+                    {{}, Direction::server, "421 4.7.0 rate limit exceeded"}};
+    EXPECT_EQ(target_pushed_back(r), "answered 421");
+}
+
 }  // namespace
 }  // namespace mailspec
