@@ -40,6 +40,18 @@ void SmtpClient::collect_findings(const std::string& step) {
                      std::string(smtp::to_string(f.kind)), step + ": " + f.text});
 }
 
+// RFC 2034 §4: a server that advertised ENHANCEDSTATUSCODES prefixes every reply with a code,
+// except the greeting and the replies to HELO/EHLO (and 3xx, which RFC 3463 has no class for).
+void SmtpClient::check_enhanced_promise(const std::string& step, const Reply& r) {
+    if (!caps_ || !caps_->has("ENHANCEDSTATUSCODES") || r.klass() == 3) return;
+    if (step == "greeting" || step == "reply to EHLO" || step == "reply to HELO") return;
+    if (r.enhanced && !r.enhanced_trailing) return;
+    add_finding({Severity::violation, "enhanced_missing",
+                 step + ": reply " + std::to_string(r.code) +
+                     " has no enhanced status code although the server advertised "
+                     "ENHANCEDSTATUSCODES (RFC 2034)"});
+}
+
 std::size_t SmtpClient::buffered_bytes() const {
     return (rlen_ - rpos_) + parser_.buffered();
 }
@@ -98,6 +110,7 @@ asio::awaitable<Reply> SmtpClient::read_reply(const std::string& step,
                 Reply r = parser_.take();
                 for (const auto& l : r.raw)
                     log(dir, l);
+                check_enhanced_promise(step, r);
                 co_return r;
             }
             continue;

@@ -173,6 +173,7 @@ class SmtpClient : private ConnectionBase {
     boost::asio::awaitable<EhloResult> impersonate(std::string domain);
     void log_write(const smtp::Action& a);
     void collect_findings(const std::string& step);
+    void check_enhanced_promise(const std::string& step, const smtp::Reply& r);
     boost::asio::awaitable<void> write(const smtp::Action& a);
     boost::asio::awaitable<smtp::Reply> read_reply(const std::string& step,
                                                    std::chrono::milliseconds timeout);

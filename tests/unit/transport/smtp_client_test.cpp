@@ -134,6 +134,33 @@ TEST(SmtpClient, FindingsAreCollected) {
               "reply to EHLO: reply line 2 has code 251, line 1 has 250");
 }
 
+// RFC 2034: ENHANCEDSTATUSCODES promises a code in every reply after EHLO.
+TEST(SmtpClient, AReplyWithoutThePromisedEnhancedCodeIsAViolation) {
+    asio::io_context io;
+    LoopbackServer server(io, [](ServerConn& c) -> asio::awaitable<void> {
+        co_await c.send("220 fake.test ESMTP\r\n");
+        co_await c.read_line();
+        co_await c.send("250-fake.test\r\n250 ENHANCEDSTATUSCODES\r\n");
+        co_await c.read_line();
+        co_await c.send("250 2.1.0 Ok\r\n");
+        co_await c.read_line();
+        co_await c.send("550 no such user\r\n");
+    });
+    SmtpClient client(io.get_executor());
+    run_client(io, server, [&]() -> asio::awaitable<void> {
+        co_await client.open(endpoint_of(server));
+        co_await client.ehlo("x");
+        co_await client.mail_from("a@b.example");
+        co_await client.rcpt_to("c@d.example");
+    });
+    ASSERT_EQ(client.findings().size(), 1u);
+    EXPECT_EQ(client.findings()[0].kind, "enhanced_missing");
+    EXPECT_EQ(client.findings()[0].severity, Severity::violation);
+    EXPECT_EQ(client.findings()[0].text,
+              "reply to RCPT TO: reply 550 has no enhanced status code although the server "
+              "advertised ENHANCEDSTATUSCODES (RFC 2034)");
+}
+
 TEST(SmtpClient, StartTlsVerified) {
     asio::io_context io;
     LoopbackServer server(io, [](ServerConn& c) -> asio::awaitable<void> {
