@@ -25,7 +25,13 @@ std::shared_ptr<const Check> parse_auth_required(const yaml::Node& body, ParseCo
     }
     if (c->expect.empty()) {
         c->expect.codes = {"530"};
-        c->expect.enhanced = "5.7.0";
+        c->expect.enhanced = "5.7.x";
+        c->expect.enhanced_optional = true;
+        c->by_text.codes = {"5xx"};
+        c->by_text.enhanced = "5.7.x";
+        c->by_text.enhanced_optional = true;
+        c->by_text.pattern = "auth";
+        c->by_text.matches.emplace("auth", std::regex::ECMAScript | std::regex::icase);
     }
     return c;
 }
@@ -42,7 +48,10 @@ boost::asio::awaitable<void> AuthRequiredCheck::run(CheckRun& run) const {
     auto client = make_smtp_client(run, ClientTweaks{tls_verify});
     Result r = run.result();
     const std::string from = sender.empty() ? "postmaster@" + run.spec().helo : sender;
-    r.expected = "mail without AUTH refused with " + expect.describe();
+    const bool default_rule = by_text.matches.has_value();
+    const std::string wanted =
+        default_rule ? "530 (or 5xx naming authentication), 5.7.x if sent" : expect.describe();
+    r.expected = "mail without AUTH refused with " + wanted;
     auto finish = [&](Status s, std::string message, std::string actual) {
         r.status = s;
         r.message = std::move(message);
@@ -94,7 +103,10 @@ boost::asio::awaitable<void> AuthRequiredCheck::run(CheckRun& run) const {
                     return true;
                 }
                 if (reply.klass() == 2) return false;
-                if (expect.match(reply.code, enhanced_of(reply), reply.text()))
+                const std::string enh = enhanced_of(reply);
+                const bool ok = expect.match(reply.code, enh, reply.text()) ||
+                                (default_rule && by_text.match(reply.code, enh, reply.text()));
+                if (ok)
                     finish(Status::pass,
                            std::string(what) + " without AUTH refused: " + first_line(reply),
                            one_line(reply));
@@ -103,8 +115,14 @@ boost::asio::awaitable<void> AuthRequiredCheck::run(CheckRun& run) const {
                            std::string(what) +
                                " without AUTH refused, but not as expected: "
                                "expected " +
-                               expect.describe() + ", server answered " + first_line(reply),
+                               wanted + ", server answered " + first_line(reply),
                            one_line(reply));
+                if (ok && default_rule && !(reply.code == 530 && enh == "5.7.0"))
+                    r.findings.push_back(
+                        {Severity::notice, "auth_required_code",
+                         std::string(what) + ": RFC 4954 §6 names \"530 5.7.0\" for "
+                                             "authentication required; the server answered " +
+                             first_line(reply)});
                 return true;
             };
             // Named, not temporaries: g++ 12 destroys aggregate temporaries passed to a coroutine

@@ -65,6 +65,13 @@ void judge_envelope(const EnvelopeProbe& p, const EnvelopeReplies& x, Result& r)
         return;
     }
     const bool matches = !p.expect.accepted && p.expect.refusal.match(code, enhanced, text);
+    if (matches && x.control_code && *x.control_code / 100 != 2) {
+        r.status = Status::inconclusive;
+        r.message = cmd + " answered " + line + ", but the server refused the control " +
+                    std::string(p.control_is_sender ? "sender <" : "recipient <") + p.control +
+                    "> too (" + x.control_line + "): the refusal may not be about " + p.subject;
+        return;
+    }
     if (matches) {
         r.status = Status::pass;
         r.message = "refused as expected: " + cmd + " answered " + line;
@@ -123,8 +130,24 @@ boost::asio::awaitable<void> run_envelope_probe(
         } else {
             co_await client->ehlo(run.spec().helo);
             EnvelopeReplies x;
+            if (probe.control_is_sender && !probe.control.empty()) {
+                auto cm = co_await client->mail_from(probe.control);
+                smtp::Reply decisive = cm;
+                if (cm.klass() == 2) {
+                    auto cr = co_await client->rcpt_to(probe.rcpt);
+                    decisive = std::move(cr);
+                }
+                x.control_code = decisive.code;
+                x.control_line = first_line(decisive);
+                co_await client->rset();
+            }
             auto mail = co_await client->mail_from(probe.sender);
             keep(mail, x.mail_code, x.mail_enhanced, x.mail_text, x.mail_line);
+            if (mail.klass() == 2 && !probe.control_is_sender && !probe.control.empty()) {
+                auto cr = co_await client->rcpt_to(probe.control);
+                x.control_code = cr.code;
+                x.control_line = first_line(cr);
+            }
             if (mail.klass() == 2) {
                 auto rc = co_await client->rcpt_to(probe.rcpt);
                 int code = 0;
@@ -146,6 +169,7 @@ boost::asio::awaitable<void> run_envelope_probe(
         r.properties[k] = v;
     r.properties["envelope.mail_from"] = "<" + probe.sender + ">";
     r.properties["envelope.rcpt_to"] = "<" + probe.rcpt + ">";
+    if (!probe.control.empty()) r.properties["envelope.control"] = "<" + probe.control + ">";
     attach_evidence(*client, r);
     run.emit(std::move(r));
 }

@@ -41,6 +41,12 @@ struct EnvelopeProbe {
     // refusal itself matches expect). sender/spf_reject: a refusal at MAIL is what they look for.
     bool mail_refusal_untested = false;
     std::string subject;  // "the recipient", "the sender": for messages
+    // A refusal counts only when this address is accepted in its place, on the same
+    // connection: a recipient (RCPT TO control first, recipient checks) or a sender (a whole
+    // MAIL FROM control / RCPT TO rcpt transaction first, then RSET; sender checks). Without
+    // it a server that refuses everyone would pass with the right code.
+    std::string control;
+    bool control_is_sender = false;
 };
 
 // What the server answered; rcpt is empty when MAIL FROM was refused.
@@ -49,6 +55,8 @@ struct EnvelopeReplies {
     std::string mail_enhanced, mail_text, mail_line;
     std::optional<int> rcpt_code;
     std::string rcpt_enhanced, rcpt_text, rcpt_line;
+    std::optional<int> control_code;  // the control's decisive reply (its MAIL or RCPT)
+    std::string control_line;
 };
 
 // Verdict on the replies (pure: unit-tested without a server). Fills status, message,

@@ -94,7 +94,8 @@ std::string ReplyExpectation::describe() const {
     std::string s;
     for (std::size_t i = 0; i < codes.size(); ++i)
         s += (i ? "|" : "") + codes[i];
-    if (!enhanced.empty()) s += (s.empty() ? "" : " ") + enhanced;
+    if (!enhanced.empty())
+        s += (s.empty() ? "" : " ") + enhanced + (enhanced_optional ? " (if sent)" : "");
     if (matches) s += (s.empty() ? "" : " ") + std::string("/") + pattern + "/";
     return s.empty() ? "any reply" : s;
 }
@@ -107,7 +108,9 @@ bool ReplyExpectation::match(int code, std::string_view enhanced_code,
             any = any || code_matches(c, code);
         if (!any) return false;
     }
-    if (!enhanced.empty() && !enhanced_matches(enhanced, enhanced_code)) return false;
+    if (!enhanced.empty() && !(enhanced_optional && enhanced_code.empty()) &&
+        !enhanced_matches(enhanced, enhanced_code))
+        return false;
     // libstdc++'s regex recurses per character: a hostile multi-kilobyte reply could exhaust the
     // stack. Only the first kKeptForMatching octets of a reply are searched.
     if (text.size() > kKeptForMatching) text = text.substr(0, kKeptForMatching);
@@ -145,6 +148,13 @@ std::optional<ReplyExpectation> read_reply_fields(Fields& f) {
             r.error(f.take("enhanced"),
                     f.what() + ": enhanced must be a status code like 5.7.1 or 5.7.x, not '" + *en +
                         "'");
+            ok = false;
+        }
+    }
+    if (auto b = f.boolean("enhanced_optional")) {
+        e.enhanced_optional = *b;
+        if (e.enhanced.empty() && ok) {
+            r.error(f.take("enhanced_optional"), f.what() + ": enhanced_optional needs 'enhanced'");
             ok = false;
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 // Reply expectations as suites write them: `code` (550, 5xx, or a list), `enhanced` (5.7.1,
-// 5.7.x) and `matches` (a regex on the reply text).
+// 5.7.x; `enhanced_optional: true` lets a reply without any enhanced code match) and
+// `matches` (a regex on the reply text).
 
 #include "model/yaml_tree.hpp"
 
@@ -20,6 +21,9 @@ inline constexpr std::size_t kKeptForMatching = 2048;
 struct ReplyExpectation {
     std::vector<std::string> codes;  // "550" or "5xx"; any may match; empty = any code
     std::string enhanced;            // "5.7.1" or "5.7.x"; empty = not checked
+    // A reply without any enhanced code still matches: RFC 3463 codes are optional for a
+    // server that does not advertise ENHANCEDSTATUSCODES (Exim). A different code never does.
+    bool enhanced_optional = false;
     std::string pattern;             // as written, for messages
     std::optional<std::regex> matches;
 

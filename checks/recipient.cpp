@@ -15,7 +15,11 @@ std::shared_ptr<const Check> parse_recipient(const yaml::Node& body, ParseContex
     if (auto s = f.str("sender")) c->probe.sender = bare_address(*s);
     if (auto n = f.take("expect"); n.defined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
+    if (auto s = f.str("control")) c->probe.control = bare_address(*s);
     f.done();
+    if (!c->probe.control.empty() && c->probe.expect.accepted)
+        ctx.reader.error(f.take("control"),
+                         what + ": control proves a refusal; it means nothing with expect: accepted");
     if (f.has("rcpt") && c->probe.rcpt.find('@') == std::string::npos)
         ctx.reader.error(f.take("rcpt"), what + ": rcpt must be an address user@domain");
     c->probe.mail_refusal_untested = true;

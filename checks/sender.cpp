@@ -16,11 +16,16 @@ std::shared_ptr<const Check> parse_sender(const yaml::Node& body, ParseContext& 
     if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     if (auto n = f.take("expect"); n.defined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
+    if (auto s = f.str("control")) c->probe.control = bare_address(*s);
     f.done();
+    if (!c->probe.control.empty() && c->probe.expect.accepted)
+        ctx.reader.error(f.take("control"),
+                         what + ": control proves a refusal; it means nothing with expect: accepted");
     if (f.has("rcpt") && c->probe.rcpt.find('@') == std::string::npos)
         ctx.reader.error(f.take("rcpt"),
                          what + ": rcpt must be an address user@domain the server accepts");
     c->probe.subject = "the sender";
+    c->probe.control_is_sender = true;
     return c;
 }
 

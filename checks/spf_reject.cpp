@@ -24,6 +24,7 @@ std::shared_ptr<const Check> parse_spf_reject(const yaml::Node& body, ParseConte
     if (auto s = f.str("rcpt")) c->probe.rcpt = bare_address(*s);
     c->probe.expect.refusal.codes = {"5xx"};
     c->probe.expect.refusal.enhanced = "5.7.x";
+    c->probe.expect.refusal.enhanced_optional = true;  // Exim sends no enhanced codes
     if (auto n = f.take("expect"); n.defined())
         if (auto e = read_envelope_expect(ctx.reader, n, what + " expect")) c->probe.expect = *e;
     if (auto s = f.str("dns")) c->dns = *s;

@@ -2,7 +2,7 @@
 // spf_reject: mail from a domain whose SPF policy fails for this vantage's address must be
 // refused (RFC 7208 §8.4: 550 5.7.1, or 5.7.23 per RFC 7372).
 //   spf_reject: { sender: probe@spf-fail.lab.test, rcpt: alice@lab.test,
-//                 expect: { code: 550, enhanced: 5.7.x },   # default: code 5xx, enhanced 5.7.x
+//                 expect: { code: 550, enhanced: 5.7.x },   # default: code 5xx, enhanced 5.7.x when the reply has one
 //                 dns: 127.0.0.10:53,                       # default: the system resolver
 //                 ip: 192.0.2.25 }                          # the address the server sees
 // Preflight: SPF is evaluated first (protocol/spf) for (ip, sender, helo). Without `ip`, the

@@ -109,7 +109,7 @@ TEST(EnvelopeChecksParse, SenderVrfySpfErrorLimit) {
         parse(parse_spf_reject,
               "{ sender: probe@spf-fail.lab.test, rcpt: alice@lab.test, dns: \"127.0.0.10:53\" }");
     ASSERT_TRUE(f.diags.empty()) << f.errors();
-    EXPECT_EQ(as<SpfRejectCheck>(f).probe.expect.refusal.describe(), "5xx 5.7.x");
+    EXPECT_EQ(as<SpfRejectCheck>(f).probe.expect.refusal.describe(), "5xx 5.7.x (if sent)");
     EXPECT_EQ(as<SpfRejectCheck>(f).dns, "127.0.0.10:53");
 
     auto e = parse(parse_error_limit, "{ commands: 12, expect: disconnect, slowdown: 2s }");

@@ -60,7 +60,9 @@ TEST_F(TlsAuthParse, AuthRequiredDefaultsAndSettings) {
     const auto& d = typed<AuthRequiredCheck>("auth_required:");
     EXPECT_FALSE(d.starttls);
     EXPECT_EQ(d.expect.codes, std::vector<std::string>{"530"});
-    EXPECT_EQ(d.expect.enhanced, "5.7.0");
+    EXPECT_EQ(d.expect.enhanced, "5.7.x");
+    EXPECT_TRUE(d.expect.enhanced_optional);
+    EXPECT_TRUE(d.by_text.matches.has_value());
     const auto& c = typed<AuthRequiredCheck>(
         "auth_required: { starttls: true, sender: a@b.example, rcpt: c@d.example, "
         "expect: { code: 5xx, enhanced: 5.7.x } }");

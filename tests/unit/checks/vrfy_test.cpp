@@ -1,8 +1,8 @@
 // vrfy asks about a real and a surely unknown mailbox and fails when the two replies tell them
 // apart (Postfix with VRFY enabled: 252 for a mailbox, 550 5.1.1 for an unknown one), and
-// --strict / `strict: true` turn protocol violations into fails. The scripted loopback server
-// stands in for MTAs configured in ways the lab's Postfix is not; its reply texts are the real
-// servers' (Postfix 3.7, qmail-smtpd).
+// --strict / `strict: true` turn protocol violations into fails. The scripted server stands in
+// for MTAs configured in ways the lab's Postfix is not; its reply texts are the real servers'
+// (Postfix 3.7, qmail-smtpd).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,9 +11,7 @@
 #include <map>
 
 #include "checks/vrfy.hpp"
-#include "tests/unit/support/check_runner.hpp"
-#include "tests/unit/support/temp_file.hpp"
-#include "tests/unit/transport/loopback_server.hpp"
+#include "tests/unit/support/scripted_smtp_check.hpp"
 
 namespace mailspec {
 namespace {
@@ -24,54 +22,7 @@ using testing::LoopbackServer;
 using testing::ServerConn;
 using ::testing::StartsWith;
 
-// Answers per command: `answer(line)` gives the reply (with CRLF) or "" for "250 ok".
-using Answer = std::function<std::string(const std::string&)>;
-
-class Vrfy : public ::testing::Test {
-  protected:
-    std::vector<Result> run(const std::string& greeting, Answer answer, const std::string& check,
-                            const std::string& defaults = "") {
-        LoopbackServer server(io_, [&](ServerConn& c) -> asio::awaitable<void> {
-            co_await c.send(greeting);
-            for (;;) {
-                auto l = co_await c.read_line();
-                if (l.starts_with("QUIT")) {
-                    co_await c.send("221 Bye\r\n");
-                    co_return;
-                }
-                // No ?: inside co_await: g++ 12 destroys its temporary twice.
-                std::string a = answer(l);
-                if (a.empty()) a = "250 ok\r\n";
-                co_await c.send(a);
-            }
-        });
-        const std::string yaml =
-            "suite: t\ntargets:\n  mx: { host: 127.0.0.1, port: " + std::to_string(server.port()) +
-            " }\ndefaults: { timeout: 5s" + defaults +
-            " }\nchecks:\n  - id: c\n    target: mx\n    " + check + "\n";
-        auto results =
-            test::run_check(io_, dir_.write("s.yaml", yaml), "c", [&] { server.stop(); });
-        lines_ = server.conns_.empty() ? std::vector<std::string>{} : server.conns_.front()->lines;
-        return results;
-    }
-    Result run_one(const std::string& greeting, Answer answer, const std::string& check,
-                   const std::string& defaults = "") {
-        auto rs = run(greeting, std::move(answer), check, defaults);
-        if (rs.size() != 1) {
-            ADD_FAILURE() << "expected one result, got " << rs.size();
-            return {};
-        }
-        return rs.front();
-    }
-    bool sent(const std::string& prefix) const {
-        for (const auto& l : lines_)
-            if (l.starts_with(prefix)) return true;
-        return false;
-    }
-    asio::io_context io_;
-    test::TempDir dir_;
-    std::vector<std::string> lines_;
-};
+class Vrfy : public test::ScriptedSmtpCheckTest {};
 
 const std::string kPostfix = "220 mail.lab.test ESMTP Postfix\r\n";
 
