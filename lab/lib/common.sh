@@ -47,12 +47,21 @@ die() {
 
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (it starts Postfix, Dovecot and unbound on loopback)"; }
 
+# proc_alive PID: the process exists and has not exited. A daemon that exits is a zombie until
+# init reaps it, and some inits (containers, microVMs) take a second or two to do so.
+proc_alive() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # pid_alive FILE: the pid in FILE names a live process.
 pid_alive() {
     local pid
     [ -s "$1" ] || return 1
     pid=$(tr -dc 0-9 <"$1")
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    [ -n "$pid" ] && proc_alive "$pid"
 }
 
 pid_of() { tr -dc 0-9 <"$1" 2>/dev/null; }

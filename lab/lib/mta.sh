@@ -45,7 +45,7 @@ stop_pidfile() {
     pid=$(pid_of "$1")
     [ -n "$pid" ] || return 0
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    for _ in $(seq 50); do proc_alive "$pid" || return 0; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
 }
 
