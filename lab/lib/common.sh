@@ -10,6 +10,14 @@ SINK_IP=127.0.0.11
 SCREENED_IP=127.0.0.12   # mx-screened.lab.test: postscreen on :25
 INSIDE_IP=127.0.0.20
 OUTSIDE_IP=127.0.0.30
+# Real Exim and OpenSMTPD next to Postfix (lab/up --mta ...): one daemon each, serving a correct
+# and an open-relay address (and Exim a screened one, with a greeting delay).
+EXIM_IP=127.0.0.13         # exim.lab.test
+EXIM_RELAY_IP=127.0.0.14   # exim-relay.lab.test: the same Exim, relaying for anyone on :25
+EXIM_SCREENED_IP=127.0.0.17 # exim-screened.lab.test: :25 only, 3 s greeting delay (early talkers)
+SMTPD_IP=127.0.0.15        # smtpd.lab.test (OpenSMTPD)
+SMTPD_RELAY_IP=127.0.0.16  # smtpd-relay.lab.test: the same OpenSMTPD, relaying for anyone on :25
+MTAS=(exim opensmtpd)
 LAB_USERS=(alice bob)
 VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert
     no-recipient-verification no-spf no-postscreen)
@@ -24,6 +32,12 @@ DNS_PID=$RUN/dns/unbound.pid
 SINK_DIR=$RUN/sink
 SINK_PID=$RUN/sink.pid
 LOG=$RUN/log
+# Unpacked .debs (lab/mta-cache); kept across lab/down, gitignored.
+MTA_CACHE=$LAB/cache
+EXIM_BIN=$MTA_CACHE/exim/usr/sbin/exim4
+SMTPD_BIN=$MTA_CACHE/opensmtpd/usr/sbin/smtpd
+EXIM_PID=$RUN/exim/exim.pid
+SMTPD_PID=$RUN/opensmtpd/smtpd.pid
 
 say() { printf 'lab: %s\n' "$*"; }
 die() {
@@ -33,12 +47,21 @@ die() {
 
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (it starts Postfix, Dovecot and unbound on loopback)"; }
 
+# proc_alive PID: the process exists and has not exited. A daemon that exits is a zombie until
+# init reaps it, and some inits (containers, microVMs) take a second or two to do so.
+proc_alive() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # pid_alive FILE: the pid in FILE names a live process.
 pid_alive() {
     local pid
     [ -s "$1" ] || return 1
     pid=$(tr -dc 0-9 <"$1")
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    [ -n "$pid" ] && proc_alive "$pid"
 }
 
 pid_of() { tr -dc 0-9 <"$1" 2>/dev/null; }
