@@ -148,9 +148,13 @@ void add_run_command(CLI::App& app, Action& action, const std::vector<std::strin
     cmd->add_option("--vantages", opts->suites.vantages_file,
                     "Vantages file merged into every suite (same names replace the suite's)")
         ->check(CLI::ExistingFile);
+    // One value per occurrence: a vector option would otherwise swallow the suite files that
+    // follow ("--skip tls suites/mx.yaml" ran nothing of mx.yaml).
     cmd->add_option("--only", opts->only,
-                    "Run only checks whose id or tag matches (glob; repeatable)");
-    cmd->add_option("--skip", opts->skip, "Skip checks whose id or tag matches (glob; repeatable)");
+                    "Run only checks whose id or tag matches (glob; repeatable)")
+        ->allow_extra_args(false);
+    cmd->add_option("--skip", opts->skip, "Skip checks whose id or tag matches (glob; repeatable)")
+        ->allow_extra_args(false);
     cmd->add_option("--parallel", opts->parallel, "Checks in flight at once, over all targets")
         ->check(CLI::Range(1, 10000));
     cmd->add_option("--jobs,-j", opts->jobs,
