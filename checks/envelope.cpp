@@ -56,6 +56,11 @@ void judge_envelope(const EnvelopeProbe& p, const EnvelopeReplies& x, Result& r)
     const std::string& line = at_mail ? x.mail_line : x.rcpt_line;
     const std::string cmd = at_mail ? mail_cmd(p) : rcpt_cmd(p);
 
+    if (mail_ok && rcpt_ok && !p.expect.accepted && !p.acceptance_proves_nothing.empty()) {
+        r.status = Status::inconclusive;
+        r.message = cmd + " answered " + line + ": " + p.acceptance_proves_nothing;
+        return;
+    }
     if (mail_ok && rcpt_ok) {
         r.status = p.expect.accepted ? Status::pass : Status::fail;
         r.message = p.expect.accepted
@@ -75,6 +80,8 @@ void judge_envelope(const EnvelopeProbe& p, const EnvelopeReplies& x, Result& r)
     if (matches) {
         r.status = Status::pass;
         r.message = "refused as expected: " + cmd + " answered " + line;
+        if (auto note = p.expect.refusal.unusual(code, enhanced, line); !note.empty())
+            r.findings.push_back({Severity::notice, "unusual_reply", cmd + ": " + note});
         return;
     }
     if (code == 421 || code / 100 == 4) {

@@ -47,6 +47,9 @@ struct EnvelopeProbe {
     // it a server that refuses everyone would pass with the right code.
     std::string control;
     bool control_is_sender = false;
+    // Set when an acceptance cannot be held against the server (spf_reject from a loopback
+    // address, which SPF implementations exempt): accepted is then inconclusive, saying this.
+    std::string acceptance_proves_nothing;
 };
 
 // What the server answered; rcpt is empty when MAIL FROM was refused.

@@ -1,6 +1,7 @@
 #include "checks/expectation.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 
@@ -118,6 +119,18 @@ bool ReplyExpectation::match(int code, std::string_view enhanced_code,
     return true;
 }
 
+std::string ReplyExpectation::unusual(int code, std::string_view enhanced_code,
+                                      std::string_view line) const {
+    if (recommended_code == 0) return {};
+    const bool same_code = code == recommended_code;
+    const bool same_enhanced =
+        recommended_enhanced.empty() || enhanced_code == recommended_enhanced;
+    if (same_code && same_enhanced) return {};
+    std::string rec = std::to_string(recommended_code);
+    if (!recommended_enhanced.empty()) rec += " " + recommended_enhanced;
+    return "the server answered " + std::string(line) + " where " + rec + " is the usual reply";
+}
+
 namespace {
 
 bool read_codes(SpecReader& r, const yaml::Node& node, const std::string& what,
@@ -156,6 +169,27 @@ std::optional<ReplyExpectation> read_reply_fields(Fields& f) {
         if (e.enhanced.empty() && ok) {
             r.error(f.take("enhanced_optional"), f.what() + ": enhanced_optional needs 'enhanced'");
             ok = false;
+        }
+    }
+    if (auto rec = f.str("recommended")) {
+        // "550" or "550 5.1.1"
+        const std::string& v = *rec;
+        const bool code_ok = v.size() >= 3 && std::isdigit((unsigned char)v[0]) &&
+                             std::isdigit((unsigned char)v[1]) &&
+                             std::isdigit((unsigned char)v[2]) && (v.size() == 3 || v[3] == ' ');
+        const std::string enh = v.size() > 4 ? v.substr(4) : "";
+        if (!code_ok || (v.size() > 3 && (enh.empty() || !valid_enhanced_pattern(enh) ||
+                                          enh.find('x') != std::string::npos ||
+                                          enh.find('X') != std::string::npos))) {
+            r.error(f.take("recommended"), f.what() +
+                                               ": recommended must be a reply code with an "
+                                               "optional enhanced code, like \"550 5.1.1\", "
+                                               "not '" +
+                                               v + "'");
+            ok = false;
+        } else {
+            e.recommended_code = std::stoi(v.substr(0, 3));
+            e.recommended_enhanced = enh;
         }
     }
     if (auto m = f.str("matches")) {

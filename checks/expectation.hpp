@@ -24,10 +24,17 @@ struct ReplyExpectation {
     // A reply without any enhanced code still matches: RFC 3463 codes are optional for a
     // server that does not advertise ENHANCEDSTATUSCODES (Exim). A different code never does.
     bool enhanced_optional = false;
-    std::string pattern;             // as written, for messages
+    std::string pattern;  // as written, for messages
     std::optional<std::regex> matches;
 
+    // `recommended: "550 5.1.1"`: the reply the RFCs suggest. A matching reply that differs
+    // from it still passes, with a notice finding quoting what the server said instead.
+    int recommended_code = 0;
+    std::string recommended_enhanced;
+
     bool empty() const { return codes.empty() && enhanced.empty() && !matches; }
+    // Empty when the reply is the recommended one (or none is given), else the notice text.
+    std::string unusual(int code, std::string_view enhanced_code, std::string_view line) const;
     // Human form for reports: "550 5.1.1 /no mailbox/".
     std::string describe() const;
     bool match(int code, std::string_view enhanced_code, std::string_view text) const;

@@ -42,7 +42,9 @@ RelayVariant make_relay_variant(std::string_view name, const RelayAddresses& a,
     if (name == "null-sender")
         v.mail_from = "";
     else if (name == "local-sender")
-        v.mail_from = sender_user + "@" + host;
+        // postmaster exists in every domain (RFC 5321 §4.5.1): a server that verifies local
+        // senders (Exim) cannot refuse it as unknown, so only its relay policy speaks.
+        v.mail_from = "postmaster@" + host;
     else if (name == "ip-literal-sender")
         v.mail_from = sender_user + "@" + ip;
     else if (name == "percent-ip")

@@ -196,7 +196,18 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
         run.emit(std::move(r));
         co_return;
     }
-    co_await run_envelope_probe(run, probe, props);
+    // libspf2 (Exim), policyd-spf's default skip_addresses and qmail's ipme pass loopback
+    // clients without a lookup: accepting mail from there says nothing about SPF.
+    EnvelopeProbe p = probe;
+    const auto v4_loopback = dns::IpAddress::parse("127.0.0.0");
+    const auto v6_loopback = dns::IpAddress::parse("::1");
+    if ((v4_loopback && parsed->in_network(*v4_loopback, 8)) ||
+        (v6_loopback && *parsed == *v6_loopback))
+        p.acceptance_proves_nothing =
+            "accepted from the loopback address " + addr +
+            ", which most SPF implementations exempt (libspf2, policyd-spf's skip_addresses, "
+            "qmail's ipme): this says nothing about SPF; probe from an outside address";
+    co_await run_envelope_probe(run, p, props);
 }
 
 }  // namespace mailspec

@@ -23,8 +23,8 @@ test::Answer at_mail(std::string mail) {
 const char* kAuthRequired = "auth_required: {}";
 
 TEST_F(Dialects, AuthRequiredPassesOnPostfixQmailAndExim) {
-    auto r = run_one("220 mx ESMTP\r\n", at_mail("530 5.7.0 Must issue AUTH first\r\n"),
-                     kAuthRequired);
+    auto r =
+        run_one("220 mx ESMTP\r\n", at_mail("530 5.7.0 Must issue AUTH first\r\n"), kAuthRequired);
     EXPECT_EQ(r.status, Status::pass) << r.message;
     EXPECT_TRUE(r.findings.empty());
 
@@ -66,24 +66,24 @@ TEST_F(Dialects, EnhancedOptionalLetsACodelessReplyMatch) {
         "recipient: { rcpt: nobody@lab.test, expect: { code: 550, enhanced: 5.1.1, "
         "enhanced_optional: true } }";
     auto rcpt = [](std::string reply) {
-        return [reply](const std::string& l) {
-            return l.starts_with("RCPT") ? reply : std::string();
-        };
+        return
+            [reply](const std::string& l) { return l.starts_with("RCPT") ? reply : std::string(); };
     };
     EXPECT_EQ(run_one("220 exim\r\n", rcpt("550 Unrouteable address\r\n"), check).status,
               Status::pass);
-    EXPECT_EQ(run_one("220 pf\r\n", rcpt("550 5.1.1 <nobody@lab.test>: User unknown\r\n"), check)
-                  .status,
-              Status::pass);
+    EXPECT_EQ(
+        run_one("220 pf\r\n", rcpt("550 5.1.1 <nobody@lab.test>: User unknown\r\n"), check).status,
+        Status::pass);
     // A code that is sent must still be the right one.
-    EXPECT_EQ(run_one("220 pf\r\n", rcpt("550 5.7.1 <nobody@lab.test>: Relay denied\r\n"), check)
-                  .status,
-              Status::fail);
+    EXPECT_EQ(
+        run_one("220 pf\r\n", rcpt("550 5.7.1 <nobody@lab.test>: Relay denied\r\n"), check).status,
+        Status::fail);
     // Without enhanced_optional a codeless reply does not match.
-    EXPECT_EQ(run_one("220 exim\r\n", rcpt("550 Unrouteable address\r\n"),
-                      "recipient: { rcpt: nobody@lab.test, expect: { code: 550, enhanced: 5.1.1 } }")
-                  .status,
-              Status::fail);
+    EXPECT_EQ(
+        run_one("220 exim\r\n", rcpt("550 Unrouteable address\r\n"),
+                "recipient: { rcpt: nobody@lab.test, expect: { code: 550, enhanced: 5.1.1 } }")
+            .status,
+        Status::fail);
 }
 
 // A server that refuses every recipient must not pass "unknown recipient refused".
@@ -116,7 +116,7 @@ TEST_F(Dialects, SenderControlIsAWholeTransactionFirst) {
         "control: probe@nospf.lab.test, expect: 550 }";
     auto refuses_no_mx = [](const std::string& l) {
         return l.starts_with("MAIL FROM:<probe@no-mx") ? std::string("550 Sender verify failed\r\n")
-                                                        : std::string();
+                                                       : std::string();
     };
     auto r = run_one("220 exim\r\n", refuses_no_mx, check);
     EXPECT_EQ(r.status, Status::pass) << r.message;
@@ -153,6 +153,56 @@ TEST_F(Dialects, SpfRejectAcceptsACodelessRefusalButNotAnotherCode) {
     x.rcpt_enhanced = "5.1.1";
     judge_envelope(p, x, r);
     EXPECT_EQ(r.status, Status::fail);
+}
+
+TEST_F(Dialects, ARecommendedReplyThatDiffersIsANotice) {
+    const std::string check =
+        "recipient: { rcpt: nobody@lab.test, control: alice@lab.test, "
+        "expect: { code: 5xx, recommended: \"550 5.1.1\" } }";
+    auto rcpt = [](std::string reply) {
+        return [reply](const std::string& l) {
+            if (l == "RCPT TO:<alice@lab.test>") return std::string("250 2.1.5 Ok\r\n");
+            return l.starts_with("RCPT") ? reply : std::string();
+        };
+    };
+    // OpenSMTPD's odd code: still a refusal at RCPT, with a notice quoting it.
+    auto r =
+        run_one("220 smtpd\r\n",
+                rcpt("524 5.2.4 Mailing list expansion problem: <nobody@lab.test>\r\n"), check);
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].kind, "unusual_reply");
+    EXPECT_EQ(r.findings[0].severity, Severity::notice);
+    EXPECT_THAT(r.findings[0].text, HasSubstr("524 5.2.4 Mailing list expansion problem"));
+    EXPECT_THAT(r.findings[0].text, HasSubstr("where 550 5.1.1 is the usual reply"));
+    // The recommended reply itself: no notice.
+    r = run_one("220 pf\r\n", rcpt("550 5.1.1 <nobody@lab.test>: User unknown\r\n"), check);
+    EXPECT_EQ(r.status, Status::pass);
+    for (const auto& f : r.findings)
+        EXPECT_NE(f.kind, "unusual_reply");
+}
+
+TEST(EnvelopeVerdict, AnAcceptanceThatProvesNothingIsInconclusive) {
+    EnvelopeProbe p;
+    p.sender = "probe@spf-fail.lab.test";
+    p.rcpt = "alice@lab.test";
+    p.expect.refusal.codes = {"5xx"};
+    p.subject = "the SPF-failing sender";
+    p.acceptance_proves_nothing = "accepted from the loopback address 127.0.0.30";
+    EnvelopeReplies x;
+    x.mail_code = 250;
+    x.mail_line = "250 OK";
+    x.rcpt_code = 250;
+    x.rcpt_line = "250 Accepted";
+    Result r;
+    judge_envelope(p, x, r);
+    EXPECT_EQ(r.status, Status::inconclusive);
+    EXPECT_THAT(r.message, HasSubstr("loopback"));
+    // A refusal from there still passes.
+    x.rcpt_code = 550;
+    x.rcpt_line = x.rcpt_text = "550 SPF fail";
+    judge_envelope(p, x, r);
+    EXPECT_EQ(r.status, Status::pass);
 }
 
 }  // namespace

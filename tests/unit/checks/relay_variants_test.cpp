@@ -32,7 +32,7 @@ TEST(RelayVariants, SixteenDistinctTricks) {
 TEST(RelayVariants, AddressForms) {
     EXPECT_EQ(variant("plain").rcpt_to, "victim@outside.example");
     EXPECT_EQ(variant("null-sender").mail_from, "");
-    EXPECT_EQ(variant("local-sender").mail_from, "probe@lab.test");
+    EXPECT_EQ(variant("local-sender").mail_from, "postmaster@lab.test");
     EXPECT_EQ(variant("ip-literal-sender").mail_from, "probe@[192.0.2.25]");
     EXPECT_EQ(variant("percent-ip").rcpt_to, "victim%outside.example@[192.0.2.25]");
     EXPECT_EQ(variant("percent-host").rcpt_to, "victim%outside.example@lab.test");
