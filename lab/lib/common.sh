@@ -17,6 +17,7 @@ EXIM_RELAY_IP=127.0.0.14   # exim-relay.lab.test: the same Exim, relaying for an
 EXIM_SCREENED_IP=127.0.0.17 # exim-screened.lab.test: :25 only, 3 s greeting delay (early talkers)
 SMTPD_IP=127.0.0.15        # smtpd.lab.test (OpenSMTPD)
 SMTPD_RELAY_IP=127.0.0.16  # smtpd-relay.lab.test: the same OpenSMTPD, relaying for anyone on :25
+QMAIL_IP=127.0.0.40        # qmail.lab.test: the qmail REPLAY (tests/replay), when a test runs it
 MTAS=(exim opensmtpd)
 LAB_USERS=(alice bob)
 VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert

@@ -128,6 +128,32 @@ $body
 sys.exit(1 if fails else 0)" "$json" "$@" || LAB_FAILS=$((LAB_FAILS + 1))
 }
 
+# expect_matrix LABEL JSON [SUITE:CHECK[/VARIANT]=STATUS ...]: in a multi-suite report, every
+# result not listed passes and the listed ones have the status given (every vantage); a fail
+# must say what was expected. Records one failure with the differences.
+expect_matrix() {
+    local label=$1 json=$2 out
+    shift 2
+    check "$label: exactly the expected verdicts"
+    if out=$(python3 - "$json" "$@" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+want = dict(a.rsplit("=", 1) for a in sys.argv[2:])
+problems, seen = [], set()
+for r in doc["results"]:
+    name = r["suite"] + ":" + r["check_id"] + ("/" + r["variant"] if r.get("variant") else "")
+    seen.add(name)
+    expected = want.get(name, "pass")
+    if r["status"] != expected:
+        problems.append(f"{name} @ {r['vantage']}: expected {expected}, got {r['status']}: {r['message']}")
+    if r["status"] == "fail" and not (r.get("expected") and r.get("message")):
+        problems.append(f"{name}: a fail that does not say what was expected")
+problems += [f"{n}: no result" for n in want if n not in seen]
+print("\n".join(problems))
+PY
+    ) && [ -z "$out" ]; then ok; else bad "verdicts differ" "$out"; fi
+}
+
 lab_finish() {
     if [ "$LAB_FAILS" -gt 0 ]; then
         echo "FAIL: $LAB_FAILS check(s) failed (lab logs: lab/run/log/)"

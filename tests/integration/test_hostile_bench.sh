@@ -168,6 +168,28 @@ else:
 sys.exit(1 if failed else 0)
 PY
 
+# Findings are visible on the console line, and --strict makes the violations fail.
+grep -E '^PASS +bare-lf .*\([0-9]+ findings?' "$out/console" >/dev/null ||
+    bad "console: the bare-lf PASS line does not count its findings"
+srv=0
+"$MAILSPEC" run "$work/suite.yaml" --strict --only bare-lf --only huge-line --only nul-bad-utf8 \
+    --json "$out/strict.json" -v >"$out/strict.console" 2>&1 || srv=$?
+[ "$srv" = 1 ] || bad "--strict run: exit $srv, wanted 1"
+python3 - "$out/strict.json" <<'PY' || FAILS=$((FAILS + 1))
+import json, sys
+rs = {r["check_id"]: r for r in json.load(open(sys.argv[1]))["results"]}
+want = {"bare-lf": "without strict: pass", "huge-line": "without strict: error",
+        "nul-bad-utf8": "lacks PIPELINING"}
+bad = 0
+for cid, needle in want.items():
+    r = rs.get(cid, {})
+    ok = r.get("status") == "fail" and needle in r.get("message", "")
+    print(("ok" if ok else "FAIL") + f": --strict {cid}: {r.get('status')}: {r.get('message')}")
+    bad += not ok
+sys.exit(1 if bad else 0)
+PY
+grep -q 'finding violation: ' "$out/strict.console" || bad "--strict -v does not list the violations"
+
 rss=$(tail -n 1 "$out/maxrss")
 if [ "$rss" -le "$RSS_BOUND_KIB" ]; then echo "ok: peak RSS ${rss} KiB <= ${RSS_BOUND_KIB} KiB"; else bad "peak RSS ${rss} KiB > ${RSS_BOUND_KIB} KiB"; fi
 xmllint --noout "$out/junit.xml" || bad "junit.xml is not well-formed XML"

@@ -25,25 +25,7 @@ expect() {
     before=$(sink_count)
     "$MAILSPEC" run --vantages "$ROOT/lab/vantages.yaml" --json "$TMP/$variant.json" -q "${SUITES[@]}" \
         >"$TMP/$variant.out" 2>&1
-    check "$variant: exactly the expected checks fail"
-    local out
-    if out=$(/usr/bin/python3 - "$TMP/$variant.json" "$@" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-want = dict(a.rsplit("=", 1) for a in sys.argv[2:])
-problems, seen = [], set()
-for r in doc["results"]:
-    name = r["suite"] + ":" + r["check_id"] + ("/" + r["variant"] if r.get("variant") else "")
-    seen.add(name)
-    expected = want.get(name, "pass")
-    if r["status"] != expected:
-        problems.append(f"{name} @ {r['vantage']}: expected {expected}, got {r['status']}: {r['message']}")
-    if r["status"] == "fail" and not (r.get("expected") and r.get("message")):
-        problems.append(f"{name}: a fail that does not say what was expected")
-problems += [f"{n}: no result" for n in want if n not in seen]
-print("\n".join(problems))
-PY
-    ) && [ -z "$out" ]; then ok; else bad "verdicts differ" "$out"; fi
+    expect_matrix "$variant" "$TMP/$variant.json" "$@"
     check "$variant: nothing reached the sink"
     if [ "$(sink_count)" = "$before" ]; then ok; else bad "sink count moved from $before to $(sink_count)"; fi
 }
@@ -82,7 +64,10 @@ expect expired-cert mx-baseline:starttls-certificate=fail submission:starttls-ce
     mailbox-access:pop3-wrong-password-rejected=fail mailbox-access:imap-wrong-password-rejected=fail
 expect no-recipient-verification mx-baseline:unknown-recipient-rejected=fail
 # Without the SPF policy no Authentication-Results header is written on delivery.
-expect no-spf mx-baseline:spf-fail-rejected=fail mx-baseline:delivery-reaches-mailbox=fail
+# From loopback an accepted SPF-fail sender proves nothing (SPF implementations exempt
+# 127.0.0.0/8 by default; the lab's policy does not): inconclusive, said so. The missing
+# Authentication-Results header still fails the delivery check.
+expect no-spf mx-baseline:spf-fail-rejected=inconclusive mx-baseline:delivery-reaches-mailbox=fail
 expect no-postscreen mx-baseline:early-talker-rejected=fail
 expect correct  # and back: the lab recovers from every break
 

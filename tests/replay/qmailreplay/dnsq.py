@@ -15,38 +15,48 @@ and dns_mxip() (dns.c) - what chkuser's chkuser_mx_lookup() calls - is
   MX records present                       -> ok, even when no MX host resolves (dns_mxip
                                               returns its flagsoft 0/1, never DNS_SOFT/HARD)
 
-Resolver(server=None) answers from STATIC_ZONES, a copy of the lab's zones
-(lab/templates/unbound.conf; tests/replay/test_qmail_replay.py keeps the two equal), plus an MX
+Resolver(server=None) answers from STATIC_ZONES, the lab's zones read from
+lab/templates/unbound.conf (as lab/up renders it), plus an MX
 for the replay's own domains, so the replay runs without any DNS server. Resolver(server="127.0.0.10:53") asks that server, the way
 qmail asks the nameserver of /etc/resolv.conf (glibc defaults: 5 s per try, 2 tries).
 """
 import ipaddress
+import os
+import re
 import threading
 
 OK, SOFT, HARD = "ok", "soft", "hard"
 
-# The lab's zones as lab/templates/unbound.conf renders them (MAIL_IP 127.0.0.10, ...).
-# name -> {type: [data]}; a name that is not here is NXDOMAIN; NO_ANSWER names time out.
-STATIC_ZONES = {
-    "lab.test": {"MX": [(10, "mail.lab.test")], "A": ["127.0.0.10"],
-                 "TXT": ["v=spf1 ip4:127.0.0.20 -all"], "NS": ["mail.lab.test"]},
-    "mail.lab.test": {"A": ["127.0.0.10"]},
-    "sink.lab.test": {"A": ["127.0.0.11"]},
-    "mx-screened.lab.test": {"A": ["127.0.0.12"]},
-    "inside.lab.test": {"A": ["127.0.0.20"]},
-    "outside.lab.test": {"A": ["127.0.0.30"]},
-    "spf-fail.lab.test": {"MX": [(10, "mail.lab.test")], "A": ["127.0.0.10"], "TXT": ["v=spf1 -all"]},
-    "spf-softfail.lab.test": {"MX": [(10, "mail.lab.test")], "A": ["127.0.0.10"], "TXT": ["v=spf1 ~all"]},
-    "spf-pass.lab.test": {"MX": [(10, "mail.lab.test")], "A": ["127.0.0.10"],
-                          "TXT": ["v=spf1 ip4:127.0.0.0/8 -all"]},
-    "nospf.lab.test": {"MX": [(10, "mail.lab.test")], "A": ["127.0.0.10"]},
-    "no-mx.lab.test": {"TXT": ["no mail here"]},
-    "10.0.0.127.in-addr.arpa": {"PTR": ["mail.lab.test"]},
-    "11.0.0.127.in-addr.arpa": {"PTR": ["sink.lab.test"]},
-    "12.0.0.127.in-addr.arpa": {"PTR": ["mx-screened.lab.test"]},
-    "20.0.0.127.in-addr.arpa": {"PTR": ["inside.lab.test"]},
-    "30.0.0.127.in-addr.arpa": {"PTR": ["outside.lab.test"]},
-}
+_LAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "lab")
+
+
+def lab_zones(lab=_LAB):
+    """The lab's zones as lab/up renders lab/templates/unbound.conf (addresses from
+    lab/lib/common.sh): name -> {type: [data]}; a name that is not here is NXDOMAIN."""
+    with open(os.path.join(lab, "lib", "common.sh"), encoding="utf-8") as f:
+        addrs = dict(re.findall(r"^([A-Z_]+_IP)=(\S+)", f.read(), re.M))
+    with open(os.path.join(lab, "templates", "unbound.conf"), encoding="utf-8") as f:
+        text = re.sub(r"@([A-Z_]+_IP)@", lambda m: addrs[m.group(1)], f.read())
+    zones = {}
+    for m in re.finditer(r"local-data:\s*[\"'](\S+?)\.?\s+\d+\s+IN\s+(\w+)\s+(.*?)[\"']\s*$", text, re.M):
+        name, rtype, data = m.group(1).lower(), m.group(2), m.group(3)
+        if rtype == "SOA":
+            continue
+        if rtype == "MX":
+            pref, host = data.split()
+            data = (int(pref), host.rstrip("."))
+        elif rtype == "TXT":
+            data = data.strip('"')
+        elif rtype == "NS":
+            data = data.rstrip(".")
+        zones.setdefault(name, {}).setdefault(rtype, []).append(data)
+    for m in re.finditer(r'local-data-ptr:\s*"(\S+) (\S+)"', text):
+        rev = ".".join(reversed(m.group(1).split("."))) + ".in-addr.arpa"
+        zones.setdefault(rev, {}).setdefault("PTR", []).append(m.group(2))
+    return zones
+
+
+STATIC_ZONES = lab_zones()
 # unbound `local-zone: "no-answer.lab.test." deny`: queries are dropped.
 NO_ANSWER = ("no-answer.lab.test",)
 
