@@ -8,20 +8,23 @@
 #include "checks/check.hpp"
 #include "runner/command.hpp"
 #include "runner/exit_codes.hpp"
+#include "runner/fleet.hpp"
 #include "runner/suite_set.hpp"
 
 namespace mailspec {
 
 void add_list_command(CLI::App& app, Action& action) {
     auto opts = std::make_shared<SuiteSetOptions>();
+    auto fleet = std::make_shared<FleetOptions>();
     auto kinds = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("list", "List the checks x vantages a run would execute");
     cmd->add_option("suites", opts->files, "Suite files")->check(CLI::ExistingFile);
     cmd->add_option("--vantages", opts->vantages_file, "Vantages file merged into every suite")
         ->check(CLI::ExistingFile);
+    add_fleet_options(*cmd, *fleet);
     cmd->add_flag("--kinds", *kinds, "List the check kinds this binary knows instead");
-    cmd->callback([opts, kinds, &action] {
-        action = [opts, kinds] {
+    cmd->callback([opts, fleet, kinds, &action] {
+        action = [opts, fleet, kinds] {
             if (*kinds) {
                 for (const auto& k : check_kinds())
                     std::cout << fmt::format("{:<16} {}\n", k.name, k.summary);
@@ -33,6 +36,7 @@ void add_list_command(CLI::App& app, Action& action) {
             }
             auto suites = load_suites(*opts, std::cerr);
             if (!suites) return exit_code::usage;
+            if (!apply_fleet_options(*fleet, *suites, std::cerr, "list")) return exit_code::usage;
             for (const auto& s : *suites) {
                 std::cout << s.name << " (" << s.file << ")\n";
                 for (const auto& c : s.checks) {

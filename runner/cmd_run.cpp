@@ -14,6 +14,7 @@
 #include "runner/command.hpp"
 #include "runner/connectors.hpp"
 #include "runner/exit_codes.hpp"
+#include "runner/fleet.hpp"
 #include "runner/scheduler.hpp"
 #include "runner/serialized_resolver.hpp"
 #include "runner/suite_set.hpp"
@@ -33,6 +34,7 @@ struct RunOptions {
     unsigned jobs = 1;    // threads on the one io_context
     std::string dns;      // HOST:PORT for host names; empty = resolv.conf's servers
     bool strict = false;  // every check as if it said strict: true
+    FleetOptions fleet;   // --targets, --shard
 };
 
 // An id or tag, exactly or as a shell pattern ("relay-*").
@@ -58,6 +60,7 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
         for (auto& s : *suites)
             for (auto& c : s.checks)
                 c.strict = true;
+    if (!apply_fleet_options(opts.fleet, *suites, std::cerr, "run")) return exit_code::usage;
 
     std::unique_ptr<Reporter> reporter;
     try {
@@ -163,6 +166,7 @@ void add_run_command(CLI::App& app, Action& action, const std::vector<std::strin
         ->check(CLI::Range(1, 256));
     cmd->add_option("--dns", opts->dns,
                     "DNS server (HOST:PORT) for target host names; default: resolv.conf");
+    add_fleet_options(*cmd, opts->fleet);
     cmd->add_flag("--strict", opts->strict,
                   "Protocol violations (bare LF, control octets, mismatched continuation codes, "
                   "replies over limits) fail the result they occur in");
