@@ -37,6 +37,7 @@ int cli_main(int argc, char** argv) {
     add_load_command(app, action);
     add_sink_command(app, action);
     add_agent_command(app, action);
+    add_serve_command(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -10,16 +10,12 @@
 #include <memory>
 
 #include "reporters/factory.hpp"
-#include "runner/agent_session.hpp"
 #include "runner/command.hpp"
 #include "runner/connectors.hpp"
 #include "runner/exit_codes.hpp"
 #include "runner/fleet.hpp"
 #include "runner/scheduler.hpp"
-#include "runner/serialized_resolver.hpp"
 #include "runner/suite_set.hpp"
-#include "transport/cares_host_resolver.hpp"
-#include "transport/dns/cares_resolver.hpp"
 #include "version.hpp"
 
 namespace mailspec {
@@ -74,24 +70,12 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     SchedulerOptions so;
     so.max_parallel = opts.parallel;
     so.threads = opts.jobs;
-    std::shared_ptr<transport::Resolver> resolver;
     try {
-        transport::DnsOptions dns;
-        dns.server = opts.dns;
-        // c-ares is not thread-safe: with --jobs it lives on a strand of its own.
-        auto dns_strand = boost::asio::make_strand(io);
-        resolver = std::make_shared<transport::CaresHostResolver>(
-            std::make_shared<SerializedResolver<boost::asio::io_context::executor_type>>(
-                dns_strand, std::make_shared<transport::CaresResolver>(dns_strand, dns)));
+        connect_for_real(so, io, opts.dns);
     } catch (const std::exception& e) {
         std::cerr << "mailspec run: --dns: " << e.what() << "\n";
         return exit_code::usage;
     }
-    so.connector_for = [resolver](const Vantage& v) { return make_connector(v, resolver); };
-    so.remote_for = [](const Vantage& v, boost::asio::any_io_executor ex) {
-        agent::SessionOptions o;
-        return agent::make_agent_session(std::move(ex), v, o);
-    };
     if (!opts.only.empty() || !opts.skip.empty()) {
         so.selected = [&opts](const CheckSpec& c) {
             if (!opts.only.empty() && !matches_any(c, opts.only)) return false;

@@ -15,5 +15,6 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_list_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& argv);
 void add_agent_command(CLI::App& app, Action& action);
+void add_serve_command(CLI::App& app, Action& action);
 
 }  // namespace mailspec

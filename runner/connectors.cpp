@@ -3,6 +3,11 @@
 #include <stdexcept>
 
 #include "model/secret.hpp"
+#include "runner/agent_session.hpp"
+#include "runner/scheduler.hpp"
+#include "runner/serialized_resolver.hpp"
+#include "transport/cares_host_resolver.hpp"
+#include "transport/dns/cares_resolver.hpp"
 #include "transport/netns_connector.hpp"
 #include "transport/socks5_connector.hpp"
 
@@ -18,8 +23,8 @@ std::optional<boost::asio::ip::address> source_of(const Vantage& v) {
     return a;
 }
 
-std::shared_ptr<transport::Connector> socks5_connector(const Vantage& v,
-                                                       std::shared_ptr<transport::Resolver> resolver) {
+std::shared_ptr<transport::Connector> socks5_connector(
+    const Vantage& v, std::shared_ptr<transport::Resolver> resolver) {
     std::optional<socks5::UserPass> auth;
     if (v.password) {
         std::string why;
@@ -27,9 +32,8 @@ std::shared_ptr<transport::Connector> socks5_connector(const Vantage& v,
         if (!pw) throw std::runtime_error("SOCKS5 password for user " + v.user + ": " + why);
         auth = socks5::UserPass{v.user, *pw};
     }
-    auto inner =
-        v.address.empty() ? transport::local_connector(resolver)
-                          : transport::bind_connector(v.address, resolver);
+    auto inner = v.address.empty() ? transport::local_connector(resolver)
+                                   : transport::bind_connector(v.address, resolver);
     return std::make_shared<transport::Socks5Connector>(
         transport::Endpoint(v.proxy_host, v.proxy_port), std::move(auth), std::move(inner));
 }
@@ -50,6 +54,21 @@ std::shared_ptr<transport::Connector> make_connector(
         default:
             throw std::runtime_error("this vantage kind is not supported yet");
     }
+}
+
+void connect_for_real(SchedulerOptions& so, boost::asio::io_context& io, const std::string& dns) {
+    transport::DnsOptions opts;
+    opts.server = dns;
+    // c-ares is not thread-safe: with --jobs it lives on a strand of its own.
+    auto dns_strand = boost::asio::make_strand(io);
+    std::shared_ptr<transport::Resolver> resolver = std::make_shared<transport::CaresHostResolver>(
+        std::make_shared<SerializedResolver<boost::asio::io_context::executor_type>>(
+            dns_strand, std::make_shared<transport::CaresResolver>(dns_strand, opts)));
+    so.connector_for = [resolver](const Vantage& v) { return make_connector(v, resolver); };
+    so.remote_for = [](const Vantage& v, boost::asio::any_io_executor ex) {
+        agent::SessionOptions o;
+        return agent::make_agent_session(std::move(ex), v, o);
+    };
 }
 
 }  // namespace mailspec

@@ -20,16 +20,19 @@ std::optional<unsigned> number(std::string_view s) {
     return v;
 }
 
+}  // namespace
+
 bool valid_host(std::string_view h) {
     if (h.empty() || h.size() > 253) return false;
+    // A leading '-' could read as an option wherever the host reaches a command line (ssh).
+    if (h.front() == '-' || h.front() == '.' || h.find("..") != std::string_view::npos)
+        return false;
     for (char c : h)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
               c == '_'))
             return false;
     return true;
 }
-
-}  // namespace
 
 std::vector<std::string> read_targets_file(const std::string& path) {
     std::ifstream in(path);

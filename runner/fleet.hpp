@@ -29,6 +29,9 @@ bool apply_fleet_options(const FleetOptions& o, std::vector<Suite>& suites, std:
 // a name or an IP address (no port, no spaces). Throws std::runtime_error naming file:line.
 std::vector<std::string> read_targets_file(const std::string& path);
 
+// A host name or IP address as --targets and `serve`'s target= take it.
+bool valid_host(std::string_view host);
+
 // The suite with every target's host (and certificate name) replaced by `host`, named
 // "SUITE@HOST" so that reports keep the hosts' results apart.
 Suite retarget(const Suite& suite, const std::string& host);

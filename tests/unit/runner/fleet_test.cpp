@@ -114,5 +114,15 @@ TEST(Fleet, TargetsFile) {
     EXPECT_THROW(read_targets_file(dir.path().string() + "/missing"), std::runtime_error);
 }
 
+TEST(Fleet, ValidHost) {
+    for (const char* ok :
+         {"mx1.example.org", "192.0.2.7", "::1", "2001:db8::25", "_srv.example", "a"})
+        EXPECT_TRUE(valid_host(ok)) << ok;
+    for (const char* bad :
+         {"", "-oProxyCommand=x", ".example", "a..b", "a b", "a/b", "a;b", "[::1]", "h\xff"})
+        EXPECT_FALSE(valid_host(bad)) << bad;
+    EXPECT_FALSE(valid_host(std::string(254, 'a')));
+}
+
 }  // namespace
 }  // namespace mailspec
