@@ -8,11 +8,36 @@ import sys
 from collections import defaultdict
 
 rows_file, runs, messages, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-wall, rss = defaultdict(list), defaultdict(list)
+# The previous RESULTS.md: sections not measured this time, and the notes after them, are kept.
+previous = sys.argv[5] if len(sys.argv) > 5 else None
+wall, rss, rate = defaultdict(list), defaultdict(list), defaultdict(list)
 for line in open(rows_file):
-    sec, what, _run, w, r, _rc = line.rstrip("\n").split("\t")
+    sec, what, _run, w, r, _rc, *extra = line.rstrip("\n").split("\t")
+    if extra:  # a rate row: connections/s as the tool itself measured it
+        rate[(sec, what)].append(float(extra[0]))
+        continue
     wall[(sec, what)].append(float(w))
     rss[(sec, what)].append(int(r))
+measured = {k[0] for k in list(wall) + list(rate)}
+
+
+def old_sections(path):
+    """'## (x) ...' sections and the '## How the figures got here' tail of an earlier report."""
+    sections, notes, cur, buf = {}, [], None, []
+    try:
+        lines = open(path).read().split("\n")
+    except OSError:
+        return sections, notes
+    for line in lines + ["## end"]:
+        if line.startswith("## "):
+            if cur and cur.startswith("## ("):
+                sections[cur[4]] = buf
+            elif cur and cur.startswith("## How the figures"):
+                notes = [cur] + buf
+            cur, buf = line, []
+        elif cur:
+            buf.append(line)
+    return {k: v for k, v in sections.items()}, notes
 
 
 def med(d, sec, what):
@@ -48,7 +73,7 @@ def met(ok):
     return "**met**" if ok else "**NOT met**"
 
 
-out = ["# Benchmark results (issue #11)", "",
+out = ["# Benchmark results (issues #11 and #20)", "",
        "Written by `./run bench` (bench/run.sh); loopback only. Medians of "
        f"{runs} runs; wall time of each whole process (start-up included), peak RSS from "
        "getrusage of the child.", "",
@@ -107,8 +132,89 @@ if any(k[0] == "d" for k in wall):
             "`mailspec validate big.yaml` (10 000 banner checks, bench/gen_suite.py validate).", "",
             f"Median: **{v:.0f} ms**. Target <= 200 ms: {met(v <= 200)}.", ""]
 
-out += ["## Raw runs", "", "| section | what | run | wall s | peak RSS KiB |", "|---|---|---|---|---|"]
+if rate and any(k[0] == "e" for k in rate):
+    def r(what):
+        v = rate.get(("e", what))
+        return statistics.median(v) if v else 0.0
+    out += ["## (e) TLS: mailspec load vs openssl s_time against mailspec sink", "",
+            "The TLS stack's own rate on this machine: `openssl s_time -connect 127.0.0.1:PORT "
+            "-new|-reuse -time 5 -CAfile tls.pem` (a handshake per connection, nothing sent; "
+            "sequential, so also two at once) against `mailspec sink --tls-on-connect --threads "
+            "2` (ECDSA P-256, TLS 1.3). `mailspec load --messages N --tls-on-connect` (N: BENCH_HANDSHAKES, default 2000) against "
+            "that sink and `--starttls` against the STARTTLS sink: one message per connection, "
+            "so each connection is a handshake plus the whole SMTP dialogue (greeting, EHLO, "
+            "MAIL, RCPT, DATA, QUIT; with STARTTLS also the plain EHLO and STARTTLS). `-new`: "
+            "`--no-tls-resume`; `-reuse`: load's default (each session resumes its previous "
+            "TLS session, as MTAs do). Rates are connections per second by each tool's own "
+            "clock (start-up excluded).", "",
+            "| mode | s_time x1 | load s=1 implicit | ratio | load s=1 STARTTLS | s_time x2 | load s=20 implicit | ratio | load s=20 STARTTLS | ratio |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for mode in ("new", "reuse"):
+        st1, st2 = r(f"s_time -{mode} x1"), r(f"s_time -{mode} x2")
+        i1, t1 = r(f"load --tls-on-connect -{mode} s=1"), r(f"load --starttls -{mode} s=1")
+        i20, t20 = r(f"load --tls-on-connect -{mode} s=20"), r(f"load --starttls -{mode} s=20")
+        out.append(f"| -{mode} | {st1:.0f} | {i1:.0f} | {i1 / st1:.2f}x | {t1:.0f} | {st2:.0f} | "
+                   f"{i20:.0f} | {i20 / st2:.2f}x | {t20:.0f} | {t20 / st2:.2f}x |")
+        verdicts.append(f"-{mode}: load (20 sessions, STARTTLS, a whole message per connection) "
+                        f"vs s_time at the machine's limit (two at once): {t20 / st2:.2f}x, "
+                        f"target >= 0.8x {met(t20 / st2 >= 0.8)}; implicit TLS "
+                        f"{i20 / st2:.2f}x; one session vs one s_time: {i1 / st1:.2f}x")
+    out += [""] + [f"- {v}" for v in verdicts] + [""]
+
+if any(k[0] == "f" for k in wall):
+    counts = ""
+    try:
+        counts = open(os.environ.get("BENCH_FLEET_COUNTS", "")).read().strip()
+    except OSError:
+        pass
+    out += ["## (f) 500 targets x mx-baseline, sharded 1, 2 and 4 ways", "",
+            "`mailspec run suites/mx-baseline.yaml --targets 500.txt --skip delivery -q "
+            "--parallel 256 --json F` inside a network namespace of its own (`unshare -n`: only "
+            "`lo`, nothing leaves the machine), where one `mailspec sink` on 0.0.0.0:25 (and "
+            ":587) answers for all of 127.1.0.1-127.1.1.250; every host is retargeted "
+            "(`SUITE@HOST`) and checked from both vantages. The sink answers at once and "
+            "accepts what it is sent, so the figures are mailspec's own cost (scheduling, "
+            "connections, TLS handshakes, reports), not a server's; verdicts differ from a real "
+            "MX's (the sink relays for anyone). Shards run at once, as a CI matrix's jobs "
+            "would; wall is until the last shard ends, RSS the largest shard's; each run's "
+            "shards are merged and checked to hold exactly the unsharded run's results "
+            "(bench/same_results.py).", "",
+            "| processes | median wall s | median peak RSS MiB |", "|---|---|---|"]
+    for what in ("1 process", "2 shards", "4 shards"):
+        if med(wall, "f", what) is not None:
+            out.append(f"| {what} | {med(wall, 'f', what):.2f} | {med(rss, 'f', what) / 1024:.1f} |")
+    if counts:
+        out += ["", f"Results of one unsharded run (count, by status): {counts}."]
+    out += [""]
+
+# Sections not measured this time come from the previous report, marked as such.
+if previous:
+    kept, notes = old_sections(previous)
+    order = "abcdef"
+    first = next((i for i, l in enumerate(out) if l.startswith("## (")), len(out))
+    head, body = out[:first], out[first:]
+    sections, cur = {}, None
+    for line in body:
+        if line.startswith("## ("):
+            cur = line[4]
+            sections[cur] = [line]
+        elif cur:
+            sections[cur].append(line)
+    out = head
+    for k in order:
+        if k in sections:
+            out += sections[k]
+        elif k in kept:
+            title = next((l for l in open(previous).read().split("\n") if l.startswith(f"## ({k})")), f"## ({k})")
+            out += [title, "", "*(not measured in the latest run: figures of an earlier one)*"] + kept[k]
+else:
+    notes = []
+
+out += ["## Raw runs", "", "| section | what | run | wall s | peak RSS KiB | rate /s |", "|---|---|---|---|---|---|"]
 for line in open(rows_file):
-    sec, what, run, w, r, _rc = line.rstrip("\n").split("\t")
-    out.append(f"| {sec} | {what} | {run} | {w} | {r} |")
-print("\n".join(out))
+    sec, what, run, w, r, _rc, *extra = line.rstrip("\n").split("\t")
+    out.append(f"| {sec} | {what} | {run} | {w} | {r} | {extra[0] if extra else ''} |")
+if notes:
+    out += [""] + notes
+print("\n".join(out).rstrip("\n") + "\n")

@@ -5,8 +5,11 @@
 #       and mailspec load with STARTTLS (against mailspec sink: smtp-sink has no TLS)
 #   (c) peak RSS of mailspec load holding 1000 sessions
 #   (d) mailspec validate on a generated 10 000-check suite
+#   (e) mailspec load over TLS (implicit and STARTTLS, new and resumed sessions) vs openssl
+#       s_time against mailspec sink: the machine's TLS handshake rate
+#   (f) 500 targets x the mx-baseline suite in a network namespace, sharded 1, 2 and 4 ways
 # Medians of RUNS runs (default 5) go to bench/RESULTS.md (or $BENCH_RESULTS).
-# Usage: bench/run.sh [--runs N] [--only a,b,c,d]      env: MAILSPEC = the binary to measure
+# Usage: bench/run.sh [--runs N] [--only a,b,c,d,e,f]      env: MAILSPEC = the binary to measure
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,12 +17,12 @@ ROOT=$(dirname "$BENCH")
 MAILSPEC=${MAILSPEC:-$ROOT/build/mailspec}
 RESULTS=${BENCH_RESULTS:-$BENCH/RESULTS.md}
 RUNS=5
-ONLY=a,b,c,d
+ONLY=a,b,c,d,e,f
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --only) ONLY=$2; shift 2 ;;
-        *) echo "usage: bench/run.sh [--runs N] [--only a,b,c,d]" >&2; exit 2 ;;
+        *) echo "usage: bench/run.sh [--runs N] [--only a,b,c,d,e,f]" >&2; exit 2 ;;
     esac
 done
 [ -x "$MAILSPEC" ] || { echo "bench: build mailspec first ($MAILSPEC)" >&2; exit 1; }
@@ -105,6 +108,82 @@ if wants b; then
     done
 fi
 
+# --- (e) TLS: mailspec load vs openssl s_time (the TLS stack's own rate) ---------------------
+if wants e || wants f; then
+    # An ECDSA certificate, as modern MTAs use; (b) makes the same one.
+    [ -f "$work/tls.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -days 2 -keyout "$work/tls.key" -out "$work/tls.pem" -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+fi
+if wants e; then
+    HANDSHAKES=${BENCH_HANDSHAKES:-2000}
+    echo "== (e) $HANDSHAKES TLS connections: mailspec load vs openssl s_time, against mailspec sink"
+    # s_time cannot speak STARTTLS: it gets an implicit-TLS sink (the same server code, cert and
+    # threads); load is measured against that one and against the STARTTLS sink.
+    smtps_port=$(free_port 127.0.0.1) starttls_port=$(free_port 127.0.0.1)
+    "$MAILSPEC" sink --listen 127.0.0.1:"$smtps_port" --tls-on-connect --cert "$work/tls.pem" \
+        --key "$work/tls.key" --threads 2 >/dev/null 2>&1 & pids+=($!)
+    "$MAILSPEC" sink --listen 127.0.0.1:"$starttls_port" --cert "$work/tls.pem" \
+        --key "$work/tls.key" --threads 2 >/dev/null 2>&1 & pids+=($!)
+    wait_listening 127.0.0.1 "$smtps_port"
+    wait_listening 127.0.0.1 "$starttls_port"
+    rate() { # what run FILE... : a rate row, the sum of the files' "connections seconds" lines
+        local v
+        v=$(awk '{n += $1; s = $2} END {if (s > 0) printf "%.1f", n / s}' "${@:3}")
+        [ -n "$v" ] || { echo "bench: $1: no rate measured"; cat "${@:3}"; exit 1; }
+        printf 'e\t%s\t%s\t0\t0\t0\t%s\n' "$1" "$2" "$v" >>"$rows"
+    }
+    s_time() { # mode (new|reuse) seconds -> "connections seconds" of one s_time process
+        # Timed from outside: s_time prints its real seconds as a whole number.
+        local t0 n
+        t0=$(date +%s%N)
+        n=$(openssl s_time -connect 127.0.0.1:"$smtps_port" -"$1" -time "$2" \
+            -CAfile "$work/tls.pem" 2>/dev/null | awk '/connections in .* real seconds/ {print $1; exit}')
+        echo "$n $(python3 -c 'import sys; print((int(sys.argv[2]) - int(sys.argv[1])) / 1e9)' "$t0" "$(date +%s%N)")"
+    }
+    for r in $(seq "$RUNS"); do
+        for mode in new reuse; do
+            # One s_time process (it is sequential), then two at once (both cores).
+            s_time "$mode" 5 >"$work/st1"
+            rate "s_time -$mode x1" "$r" "$work/st1"
+            s_time "$mode" 5 >"$work/st1" & a=$!
+            s_time "$mode" 5 >"$work/st2" & b=$!
+            wait $a $b
+            rate "s_time -$mode x2" "$r" "$work/st1" "$work/st2"
+            resume=() && [ $mode = new ] && resume=(--no-tls-resume)
+            for sessions in 1 20; do
+                for how in tls-on-connect starttls; do
+                    port=$smtps_port && [ $how = starttls ] && port=$starttls_port
+                    measure e "load --$how -$mode s=$sessions" "$r" "$work/load-e.json" \
+                        "$MAILSPEC" load --port "$port" --sessions "$sessions" --messages "$HANDSHAKES" \
+                        --"$how" "${resume[@]}" --ca-file "$work/tls.pem" --json -q
+                    # Its own clock (start-up excluded, as s_time's): "connections seconds".
+                    python3 - "$work/load-e.json" "$HANDSHAKES" "$mode" >"$work/load-e.rate" <<'PY' ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+n, mode = int(sys.argv[2]), sys.argv[3]
+ok = d["messages_ok"] == n and d["tls_handshakes"] == n
+# Every connection after a session's first resumes with -reuse; none with -new.
+ok = ok and (d["tls_resumed"] == 0 if mode == "new" else d["tls_resumed"] >= n * 0.9)
+print(d["tls_handshakes"], d["elapsed_s"])
+sys.exit(0 if ok else 1)
+PY
+                        { echo "bench: load over TLS ($how, -$mode) lost messages or resumed wrongly"; cat "$work/load-e.json"; exit 1; }
+                    rate "load --$how -$mode s=$sessions" "$r" "$work/load-e.rate"
+                done
+            done
+        done
+    done
+fi
+
+# --- (f) 500 targets x mx-baseline in a network namespace, sharded 1/2/4 ways ----------------
+if wants f; then
+    echo "== (f) ${BENCH_TARGETS:-500} targets x mx-baseline, in a network namespace of its own"
+    command -v unshare >/dev/null || { echo "bench: (f) needs unshare (util-linux)"; exit 1; }
+    MAILSPEC=$MAILSPEC BENCH=$BENCH ROOT=$ROOT ROWS=$rows RUNS=$RUNS WORK=$work \
+        TARGETS=${BENCH_TARGETS:-500} unshare -n bash "$BENCH/fleet_ns.sh"
+fi
+
 # --- (c) 1000 sessions at once: smtp-sink holds each DATA reply for 1 s ----------------------
 if wants c; then
     echo "== (c) mailspec load, 1000 concurrent sessions"
@@ -140,6 +219,8 @@ if wants a; then
     "$ROOT/lab/down" >/dev/null
 fi
 
-python3 "$BENCH/report.py" "$rows" "$RUNS" "${MESSAGES:-3000}" "${size:-}" >"$RESULTS"
+BENCH_FLEET_COUNTS=$work/fleet-counts.txt python3 "$BENCH/report.py" "$rows" "$RUNS" \
+    "${MESSAGES:-3000}" "${size:-}" "$RESULTS" >"$RESULTS.new"
+mv "$RESULTS.new" "$RESULTS"
 echo "bench: wrote ${RESULTS#$ROOT/}"
 cat "$RESULTS"

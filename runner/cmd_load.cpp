@@ -204,6 +204,8 @@ void add_load_command(CLI::App& app, std::function<int()>& action) {
     cmd->add_flag("--pipelining", o.pipelining,
                   "Send MAIL, RCPT and DATA in one batch when the server offers PIPELINING");
     cmd->add_flag("--starttls", o.starttls, "Upgrade every connection with STARTTLS");
+    cmd->add_flag("--tls-on-connect", o.tls_on_connect,
+                  "Implicit TLS from the first byte (SMTPS/submissions, port 465)");
     cmd->add_option("--ca-file", o.ca_file, "CA bundle (PEM) that verifies the server")
         ->check(CLI::ExistingFile);
     cmd->add_flag("--insecure", o.insecure, "STARTTLS without verifying the certificate");

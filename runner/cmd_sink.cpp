@@ -27,6 +27,7 @@ namespace {
 struct SinkCli {
     std::string listen = "127.0.0.1:2525", duration, hostname = "sink.mailspec.test";
     std::string cert, key;
+    bool tls_on_connect = false;
     std::uint64_t messages = 0;
     unsigned threads = 1;
     bool json = false;
@@ -42,6 +43,7 @@ int run_sink(const SinkCli& c) {
     o.listen = *ep;
     o.hostname = c.hostname;
     o.cert_file = c.cert;
+    o.tls_on_connect = c.tls_on_connect;
     o.key_file = c.key;
     o.max_messages = c.messages;
     std::optional<Millis> duration;
@@ -125,6 +127,9 @@ void add_sink_command(CLI::App& app, std::function<int()>& action) {
         cmd->add_option("--key", c->key, "Private key (PEM) for --cert")->check(CLI::ExistingFile);
     cert->needs(key);
     key->needs(cert);
+    cmd->add_flag("--tls-on-connect", c->tls_on_connect,
+                  "Implicit TLS from the first byte (SMTPS, port 465) instead of STARTTLS")
+        ->needs(cert);
     cmd->add_option("--duration", c->duration, "Stop after this long (30s, 2m)");
     cmd->add_option("--messages", c->messages, "Stop after this many messages");
     cmd->add_option("--threads", c->threads,

@@ -129,7 +129,7 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
             std::string plain = std::string(1, '\0') + *o.auth_user + '\0' + o.password;
             auth = "AUTH PLAIN " + base64::encode(plain) + "\r\n";
         }
-        if (o.starttls) {
+        if (o.starttls || o.tls_on_connect) {
             tls_ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
             // With many sessions, idle connections drop their TLS buffers so that 1000 stay
             // small; with few, the buffers are kept: releasing them costs a free, a cleanse
@@ -167,6 +167,23 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
         else
             co_await asio::async_write(c.sock, asio::buffer(bytes.data(), bytes.size()),
                                        asio::use_awaitable);
+        c.progress = Clock::now();
+    }
+
+    // The client TLS handshake, after STARTTLS or at once (--tls-on-connect), timed from t0.
+    asio::awaitable<void> handshake(Conn& c, Clock::time_point t0 = Clock::now()) {
+        c.phase = Phase::tls;
+        c.tls = std::make_unique<ssl::stream<tcp::socket&>>(c.sock, *tls_ctx);
+        const std::string& name = o.server_name.empty() ? o.host : o.server_name;
+        boost::system::error_code ec;
+        asio::ip::make_address(name, ec);  // SNI carries names, never addresses
+        if (ec) SSL_set_tlsext_host_name(c.tls->native_handle(), name.c_str());
+        if (!o.insecure) c.tls->set_verify_callback(ssl::host_name_verification(name));
+        if (c.resume && o.tls_resume) SSL_set_session(c.tls->native_handle(), c.resume);
+        co_await c.tls->async_handshake(ssl::stream_base::client, asio::use_awaitable);
+        ++rep.tls_handshakes;
+        if (SSL_session_reused(c.tls->native_handle())) ++rep.tls_resumed;
+        rep.phase(Phase::tls).record(since(t0));
         c.progress = Clock::now();
     }
 
@@ -228,6 +245,7 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
         c.sock.set_option(tcp::no_delay(true));
         ++rep.connections;
         rep.phase(Phase::connect).record(since(t0));
+        if (o.tls_on_connect) co_await handshake(c);
         c.phase = Phase::greeting;
         t0 = Clock::now();
         Reply r = co_await step(c, "", "greeting");
@@ -245,18 +263,7 @@ struct LoadGenerator::Impl : std::enable_shared_from_this<Impl> {
             r = co_await step(c, "STARTTLS\r\n", "STARTTLS");
             if (r.code != 220) co_return false;
             if (c.begin != c.end) throw SessionError("data after the reply to STARTTLS");
-            c.tls = std::make_unique<ssl::stream<tcp::socket&>>(c.sock, *tls_ctx);
-            const std::string& name = o.server_name.empty() ? o.host : o.server_name;
-            boost::system::error_code ec;
-            asio::ip::make_address(name, ec);  // SNI carries names, never addresses
-            if (ec) SSL_set_tlsext_host_name(c.tls->native_handle(), name.c_str());
-            if (!o.insecure) c.tls->set_verify_callback(ssl::host_name_verification(name));
-            if (c.resume && o.tls_resume) SSL_set_session(c.tls->native_handle(), c.resume);
-            co_await c.tls->async_handshake(ssl::stream_base::client, asio::use_awaitable);
-            ++rep.tls_handshakes;
-            if (SSL_session_reused(c.tls->native_handle())) ++rep.tls_resumed;
-            rep.phase(Phase::tls).record(since(t0));
-            c.progress = Clock::now();
+            co_await handshake(c, t0);
             c.phase = Phase::ehlo;
             r = co_await step(c, ehlo, "EHLO");
             if (!r.ok()) co_return false;

@@ -16,8 +16,10 @@ std::vector<std::string> validate(const LoadOptions& o) {
     if (o.per_connection == 0) why.push_back("--per-connection must be at least 1");
     if (o.recipients == 0) why.push_back("--recipients must be at least 1");
     if (o.port == 0) why.push_back("--port must be 1-65535");
-    if ((o.insecure || !o.ca_file.empty()) && !o.starttls)
-        why.push_back("--insecure and --ca-file need --starttls");
+    if (o.starttls && o.tls_on_connect)
+        why.push_back("--starttls and --tls-on-connect exclude each other");
+    if ((o.insecure || !o.ca_file.empty()) && !o.starttls && !o.tls_on_connect)
+        why.push_back("--insecure and --ca-file need --starttls or --tls-on-connect");
     if (o.insecure && !o.ca_file.empty())
         why.push_back("--insecure and --ca-file exclude each other");
     if (o.auth_user && o.password.empty())

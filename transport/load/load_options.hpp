@@ -26,12 +26,13 @@ struct LoadOptions {
     bool ehlo = false;  // EHLO even when no extension is needed (then: HELO, like smtp-source)
     bool pipelining = false;  // MAIL, RCPTs and DATA in one write (when the server offers it)
     bool starttls = false;
-    std::string ca_file;                   // trust for STARTTLS; empty = system store
-    bool insecure = false;                 // STARTTLS without verifying the certificate
-    std::string server_name;               // SNI and name to verify; default: host
-    bool tls_resume = true;                // offer each session's previous TLS session (as MTAs do)
-    std::optional<std::string> auth_user;  // AUTH PLAIN; the password comes from env or file
-    std::string password;                  // filled by the command from env/file, never argv
+    bool tls_on_connect = false;  // implicit TLS (SMTPS/submissions, port 465): no STARTTLS
+    std::string ca_file;          // trust for STARTTLS; empty = system store
+    bool insecure = false;        // STARTTLS without verifying the certificate
+    std::string server_name;      // SNI and name to verify; default: host
+    bool tls_resume = true;       // offer each session's previous TLS session (as MTAs do)
+    std::optional<std::string> auth_user;      // AUTH PLAIN; the password comes from env or file
+    std::string password;                      // filled by the command from env/file, never argv
     std::chrono::milliseconds timeout{30000};  // no progress on a connection for this long
     bool sends_anywhere = false;               // --i-know-this-sends-mail
 };

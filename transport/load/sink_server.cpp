@@ -115,6 +115,11 @@ struct SinkServer::Impl : std::enable_shared_from_this<Impl> {
 
     asio::awaitable<void> serve(Conn& c) {
         std::vector<char> buf(8192);
+        if (o.tls_on_connect) {
+            c.tls = std::make_unique<ssl::stream<tcp::socket&>>(c.sock, *tls_ctx);
+            co_await c.tls->async_handshake(ssl::stream_base::server, asio::use_awaitable);
+            c.session.tls_started();
+        }
         std::string out = c.session.greeting();
         co_await write(c, out);
         while (!c.session.closed()) {

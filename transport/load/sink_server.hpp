@@ -21,6 +21,7 @@ struct SinkOptions {
     boost::asio::ip::tcp::endpoint listen;
     std::string hostname = "sink.mailspec.test";
     std::string cert_file, key_file;  // both set: STARTTLS is offered
+    bool tls_on_connect = false;      // implicit TLS instead (SMTPS, port 465)
     std::uint64_t max_messages = 0;   // stop after this many messages (0 = never)
 };
 

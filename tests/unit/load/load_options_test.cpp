@@ -96,8 +96,12 @@ TEST(LoadOptions, SplitNeverMakesAnEmptyPart) {
 TEST(LoadOptions, TlsOptionsNeedStarttls) {
     auto o = usable();
     o.insecure = true;
-    EXPECT_TRUE(mentions(validate(o), "need --starttls"));
+    EXPECT_TRUE(mentions(validate(o), "need --starttls or --tls-on-connect"));
     o.starttls = true;
+    EXPECT_TRUE(validate(o).empty());
+    o.tls_on_connect = true;
+    EXPECT_TRUE(mentions(validate(o), "--starttls and --tls-on-connect exclude each other"));
+    o.starttls = false;
     EXPECT_TRUE(validate(o).empty());
     o.ca_file = "ca.pem";
     EXPECT_TRUE(mentions(validate(o), "exclude each other"));

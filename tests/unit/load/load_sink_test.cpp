@@ -21,13 +21,14 @@ struct Outcome {
     SinkCounts sink;
 };
 
-Outcome run(LoadOptions o, bool tls = false) {
+Outcome run(LoadOptions o, bool tls = false, bool tls_on_connect = false) {
     asio::io_context io;
     SinkOptions so;
     so.listen = tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
     if (tls) {
         so.cert_file = testing::TestPki::get().cert_file;
         so.key_file = testing::TestPki::get().key_file;
+        so.tls_on_connect = tls_on_connect;
     }
     SinkServer sink(io.get_executor(), so);
     sink.start();
@@ -120,6 +121,31 @@ TEST(LoadSink, NoTlsResumeMakesEveryHandshakeAFullOne) {
     EXPECT_EQ(r.report.messages_ok, 6u);
     EXPECT_EQ(r.report.tls_handshakes, 6u);
     EXPECT_EQ(r.report.tls_resumed, 0u);
+}
+
+TEST(LoadSink, ImplicitTlsOnBothEndsResumesLikeStarttls) {
+    LoadOptions o = verified_starttls(9, 3);
+    o.starttls = false;
+    o.tls_on_connect = true;
+    auto r = run(o, true, true);
+    EXPECT_EQ(r.report.messages_ok, 9u);
+    EXPECT_TRUE(r.report.errors.empty());
+    EXPECT_EQ(r.report.tls_handshakes, 9u);
+    EXPECT_EQ(r.report.tls_resumed, 9u - 3u);
+    EXPECT_EQ(r.report.phase(Phase::tls).count(), 9u);
+    EXPECT_EQ(r.sink.tls, 9u);
+    EXPECT_EQ(r.sink.messages, 9u);
+}
+
+TEST(LoadSink, ImplicitTlsAgainstAPlainServerFailsEveryConnection) {
+    LoadOptions o = verified_starttls(4, 2);
+    o.starttls = false;
+    o.tls_on_connect = true;
+    o.timeout = std::chrono::milliseconds(3000);
+    auto r = run(o, false);  // the sink greets in plain text: no TLS record
+    EXPECT_EQ(r.report.messages_ok, 0u);
+    EXPECT_EQ(r.report.messages_failed, 4u);
+    EXPECT_FALSE(r.report.errors.empty());
 }
 
 TEST(LoadSink, UntrustedCertificateFailsEveryMessageAndSaysWhy) {
