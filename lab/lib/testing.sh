@@ -1,7 +1,10 @@
 # Helpers for shell tests that drive the lab (tests/integration/test_lab_*.sh). Sourced.
 # shellcheck shell=bash
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB_RUN=$LAB_DIR/run
+# shellcheck source=state.sh
+. "$LAB_DIR/lib/state.sh"
+# The real state directory (lab/run links to it): pgrep -f for it finds the lab's daemons.
+LAB_RUN=$(lab_state_dir "$LAB_DIR/..")
 LAB_FAILS=0
 
 # lab_lock: serialise every test that uses the lab. The lab's addresses and ports are fixed
@@ -156,7 +159,7 @@ PY
 
 lab_finish() {
     if [ "$LAB_FAILS" -gt 0 ]; then
-        echo "FAIL: $LAB_FAILS check(s) failed (lab logs: lab/run/log/)"
+        echo "FAIL: $LAB_FAILS check(s) failed (lab logs: $LAB_RUN/log/)"
         exit 1
     fi
     echo "PASS"
