@@ -127,19 +127,24 @@ smtpd_up() {
     smtpd_running && return
     # In the namespace: the spool (/var/spool/smtpd), the privilege-separation chroot
     # (/var/lib/opensmtpd/empty) and the control socket (/var/run/smtpd.sock) land in $RUN,
-    # the helpers (mail.maildir, ...) are found at /usr/libexec/opensmtpd. -d: stay in the
-    # foreground and log to stderr (no syslog in the lab); -v adds the debug lines that say why
-    # a TLS handshake failed.
+    # the helpers (mail.maildir, ...) are found at /usr/libexec/opensmtpd. $RUN itself is under
+    # /var: the overlay would take the Maildirs' writes into its upper layer, so the real $RUN
+    # is bound back over it (through an fd opened before: its path names the overlay by then).
+    # -d: stay in the foreground and log to stderr (no syslog in the lab); -v adds the debug
+    # lines that say why a TLS handshake failed.
     setsid unshare --mount --propagation private -- bash -c '
         set -e
         o=$1
         mount -t overlay lab-smtpd-etc -o "lowerdir=$o/etc:/etc" /etc
-        mount -t overlay lab-smtpd-var -o "lowerdir=/var,upperdir=$o/var,workdir=$o/var.work" /var
         mount -t overlay lab-smtpd-libexec -o "lowerdir=$2/usr/libexec:/usr/libexec" /usr/libexec
         mount --bind "$o/run" /run
+        exec 3<"$4"
+        mount -t overlay lab-smtpd-var -o "lowerdir=/var,upperdir=$o/var,workdir=$o/var.work" /var
+        mount --no-canonicalize --bind /proc/self/fd/3 "$4"
+        exec 3<&-
         mkdir -p /var/lib/opensmtpd/empty
         exec "$3" -d -v
-    ' lab-smtpd "$o" "$MTA_CACHE/opensmtpd" "$SMTPD_BIN" </dev/null >>"$LOG/opensmtpd.log" 2>&1 &
+    ' lab-smtpd "$o" "$MTA_CACHE/opensmtpd" "$SMTPD_BIN" "$RUN" </dev/null >>"$LOG/opensmtpd.log" 2>&1 &
     echo $! >"$SMTPD_PID"
 }
 
