@@ -2,7 +2,13 @@
 # shellcheck shell=bash disable=SC2034
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUN=$LAB/run
+# shellcheck source=state.sh
+. "$LAB/lib/state.sh"
+# All generated state (configurations, queues, Maildirs, sockets, certificates, secrets, logs)
+# lives in RUN, outside the checkout; lab/run is a symlink to it for people and suites
+# (../lab/run/tls/ca.pem). Every path handed to a daemon is the real one, never through lab/run.
+RUN=$(lab_state_dir "$LAB/..") || exit 1
+RUN_LINK=$LAB/run
 
 # Addresses and names of the fixed lab contract (see lab/README.md).
 MAIL_IP=127.0.0.10
@@ -23,22 +29,28 @@ LAB_USERS=(alice bob)
 VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert
     no-recipient-verification no-spf no-postscreen)
 
-PF_CONF=$RUN/postfix/etc
-PF_QUEUE=$RUN/postfix/spool
-PF_DATA=$RUN/postfix/data
-DC_CONF=$RUN/dovecot/dovecot.conf
-DC_BASE=$RUN/dovecot/base
-DNS_CONF=$RUN/dns/unbound.conf
-DNS_PID=$RUN/dns/unbound.pid
-SINK_DIR=$RUN/sink
-SINK_PID=$RUN/sink.pid
-LOG=$RUN/log
-# Unpacked .debs (lab/mta-cache); kept across lab/down, gitignored.
-MTA_CACHE=$LAB/cache
+# lab_paths DIR: the paths of a lab whose state is in DIR (lab/down also uses it for the
+# lab/run directory of a checkout from before the state moved out).
+lab_paths() {
+    PF_CONF=$1/postfix/etc
+    PF_QUEUE=$1/postfix/spool
+    PF_DATA=$1/postfix/data
+    DC_CONF=$1/dovecot/dovecot.conf
+    DC_BASE=$1/dovecot/base
+    DNS_CONF=$1/dns/unbound.conf
+    DNS_PID=$1/dns/unbound.pid
+    SINK_DIR=$1/sink
+    SINK_PID=$1/sink.pid
+    LOG=$1/log
+    EXIM_PID=$1/exim/exim.pid
+    SMTPD_PID=$1/opensmtpd/smtpd.pid
+}
+lab_paths "$RUN"
+# Unpacked .debs (lab/mta-cache), kept across lab/down. Outside the checkout too: Exim
+# re-executes itself as Debian-exim, OpenSMTPD's helpers run as mail.
+MTA_CACHE=$LAB_CACHE_DIR
 EXIM_BIN=$MTA_CACHE/exim/usr/sbin/exim4
 SMTPD_BIN=$MTA_CACHE/opensmtpd/usr/sbin/smtpd
-EXIM_PID=$RUN/exim/exim.pid
-SMTPD_PID=$RUN/opensmtpd/smtpd.pid
 
 say() { printf 'lab: %s\n' "$*"; }
 die() {
@@ -66,6 +78,9 @@ pid_alive() {
 }
 
 pid_of() { tr -dc 0-9 <"$1" 2>/dev/null; }
+
+# re_quote TEXT: TEXT as an extended regular expression matching itself (for pgrep -f).
+re_quote() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|\\]/\\&/g'; }
 
 postfix_running() { [ -f "$PF_CONF/main.cf" ] && postfix -c "$PF_CONF" status >/dev/null 2>&1; }
 dovecot_running() { pid_alive "$DC_BASE/master.pid"; }

@@ -1,13 +1,14 @@
 # Exim and OpenSMTPD next to Postfix (lab/up --mta exim,opensmtpd). Sourced by lab/up after
-# common.sh; uses its render() and backdate(). The binaries come unpacked from lab/cache/
-# (lab/mta-cache). Each daemon runs in a mount namespace of its own in which overlays put its
-# configuration at the compiled-in paths (/etc/exim4/exim4.conf, /etc/smtpd.conf) and the lab
-# resolv.conf over /etc/resolv.conf; the overlays are read-only, or write into lab/run/, so
-# nothing under the machine's /etc, /var, /run or /usr is written. The /etc layers hold only
-# symlinks into lab/run: overlayfs may keep showing a replaced lower-layer file.
+# common.sh; uses its render() and backdate(). The binaries come unpacked from
+# /var/cache/mailspec-lab/ (lab/mta-cache). Each daemon runs in a mount namespace of its own in
+# which overlays put its configuration at the compiled-in paths (/etc/exim4/exim4.conf,
+# /etc/smtpd.conf) and the lab resolv.conf over /etc/resolv.conf; the overlays are read-only, or
+# write into the state directory ($RUN), so nothing under the machine's /etc, /var, /run or /usr
+# is written. The /etc layers hold only symlinks into $RUN: overlayfs may keep showing a
+# replaced lower-layer file.
 # shellcheck shell=bash
 
-# issue_cert NAME CN SAN: lab/run/tls/NAME.pem + NAME.key from the lab CA (kept while lab/run is).
+# issue_cert NAME CN SAN: $RUN/tls/NAME.pem + NAME.key from the lab CA (kept until lab/down).
 issue_cert() {
     local d=$RUN/tls name=$1
     [ -s "$d/$name.pem" ] && return
@@ -125,20 +126,25 @@ smtpd_up() {
     fi
     smtpd_running && return
     # In the namespace: the spool (/var/spool/smtpd), the privilege-separation chroot
-    # (/var/lib/opensmtpd/empty) and the control socket (/var/run/smtpd.sock) land in lab/run,
-    # the helpers (mail.maildir, ...) are found at /usr/libexec/opensmtpd. -d: stay in the
-    # foreground and log to stderr (no syslog in the lab); -v adds the debug lines that say why
-    # a TLS handshake failed.
+    # (/var/lib/opensmtpd/empty) and the control socket (/var/run/smtpd.sock) land in $RUN,
+    # the helpers (mail.maildir, ...) are found at /usr/libexec/opensmtpd. $RUN itself is under
+    # /var: the overlay would take the Maildirs' writes into its upper layer, so the real $RUN
+    # is bound back over it (through an fd opened before: its path names the overlay by then).
+    # -d: stay in the foreground and log to stderr (no syslog in the lab); -v adds the debug
+    # lines that say why a TLS handshake failed.
     setsid unshare --mount --propagation private -- bash -c '
         set -e
         o=$1
         mount -t overlay lab-smtpd-etc -o "lowerdir=$o/etc:/etc" /etc
-        mount -t overlay lab-smtpd-var -o "lowerdir=/var,upperdir=$o/var,workdir=$o/var.work" /var
         mount -t overlay lab-smtpd-libexec -o "lowerdir=$2/usr/libexec:/usr/libexec" /usr/libexec
         mount --bind "$o/run" /run
+        exec 3<"$4"
+        mount -t overlay lab-smtpd-var -o "lowerdir=/var,upperdir=$o/var,workdir=$o/var.work" /var
+        mount --no-canonicalize --bind /proc/self/fd/3 "$4"
+        exec 3<&-
         mkdir -p /var/lib/opensmtpd/empty
         exec "$3" -d -v
-    ' lab-smtpd "$o" "$MTA_CACHE/opensmtpd" "$SMTPD_BIN" </dev/null >>"$LOG/opensmtpd.log" 2>&1 &
+    ' lab-smtpd "$o" "$MTA_CACHE/opensmtpd" "$SMTPD_BIN" "$RUN" </dev/null >>"$LOG/opensmtpd.log" 2>&1 &
     echo $! >"$SMTPD_PID"
 }
 

@@ -1,17 +1,25 @@
 # Helpers for shell tests that drive the lab (tests/integration/test_lab_*.sh). Sourced.
 # shellcheck shell=bash
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB_RUN=$LAB_DIR/run
+# shellcheck source=state.sh
+. "$LAB_DIR/lib/state.sh"
+# The real state directory (lab/run links to it): pgrep -f for it finds the lab's daemons.
+LAB_RUN=$(lab_state_dir "$LAB_DIR/..")
 LAB_FAILS=0
 
 # lab_lock: serialise every test that uses the lab. The lab's addresses and ports are fixed
 # for the whole machine, so the lock is machine-wide too (several checkouts may hold tests);
 # within one build ctest's RESOURCE_LOCK "lab" already serialises the integration tests.
+# A test run by a test that holds the lock (test_lab_private_clone.sh) inherits it on fd 9:
+# flock on a descriptor of its own would wait for its parent forever.
 lab_lock() {
     local dir=/run/lock
     [ -d "$dir" ] && [ -w "$dir" ] || dir=/tmp
+    if [ "${MAILSPEC_LAB_LOCKED:-}" = "$dir/mailspec-lab.lock" ] &&
+        [ "$(readlink "/proc/$$/fd/9")" = "$dir/mailspec-lab.lock" ]; then return 0; fi
     exec 9>"$dir/mailspec-lab.lock"
     flock -w 900 9 || { echo "FAIL: could not lock the lab ($dir/mailspec-lab.lock) within 900 s" >&2; exit 1; }
+    export MAILSPEC_LAB_LOCKED=$dir/mailspec-lab.lock
 }
 
 lab_require() {
@@ -156,7 +164,7 @@ PY
 
 lab_finish() {
     if [ "$LAB_FAILS" -gt 0 ]; then
-        echo "FAIL: $LAB_FAILS check(s) failed (lab logs: lab/run/log/)"
+        echo "FAIL: $LAB_FAILS check(s) failed (lab logs: $LAB_RUN/log/)"
         exit 1
     fi
     echo "PASS"

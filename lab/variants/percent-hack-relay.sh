@@ -8,8 +8,10 @@
 DESCRIPTION="relay through the percent hack user%dom@lab.test only"
 apply() {
     printf '%s\n' '/^(.+)%([^%@]+)@lab\.test$/ $1@$2' >"$PF_CONF/percent-hack.regexp"
+    # spawn(8) runs it as nobody, who cannot be expected to reach into the checkout: a copy.
+    install -m 755 "$LAB/lib/percent-hack-policy" "$RUN/postfix/percent-hack-policy"
     printf '%s\n' 'percent-hack unix - n n - 0 spawn' \
-        "  user=nobody argv=$LAB/lib/percent-hack-policy" >>"$PF_CONF/master.cf"
+        "  user=nobody argv=$RUN/postfix/percent-hack-policy" >>"$PF_CONF/master.cf"
     backdate "$PF_CONF/master.cf"
     pf_main "virtual_alias_maps = \$virtual_alias_maps_base, regexp:$PF_CONF/percent-hack.regexp" \
         'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, check_policy_service unix:private/percent-hack, reject_unauth_destination'

@@ -2,7 +2,8 @@
 # Real Exim and OpenSMTPD in the lab (lab/up --mta exim,opensmtpd): greeting, EHLO, STARTTLS,
 # AUTH only after TLS, relay per vantage and on the open-relay addresses, recipient checks,
 # delivery into the shared Maildirs, outbound mail only to the sink, and OpenSMTPD 6.8's broken
-# TLS exactly as it is (lab/README.md). Nothing is written outside lab/run; clean lab/down.
+# TLS exactly as it is (lab/README.md). Nothing is written outside the lab's state directory;
+# clean lab/down.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=../../lab/lib/testing.sh
@@ -60,7 +61,7 @@ maildir_has() {
     return 1
 }
 
-echo "== nothing outside lab/run"
+echo "== nothing outside the state directory ($RUN)"
 check "no /etc/exim4, /var/spool/exim4, /var/spool/smtpd, /var/lib/opensmtpd, /run/smtpd.sock on the host"
 left=$(ls -d /etc/exim4 /var/spool/exim4 /var/log/exim4 /var/spool/smtpd /var/lib/opensmtpd /run/smtpd.sock 2>/dev/null)
 if [ -z "$left" ]; then ok; else bad "found" "$left"; fi
@@ -197,6 +198,6 @@ done
 if [ -z "$open" ] && grep -q '^<-  220 mail' <<<"$(smtp_probe --quit-after CONNECT)"; then ok; else bad "still open:$open"; fi
 trap - EXIT
 "$ROOT/lab/down" >/dev/null || bad "lab/down failed"
-check "no process runs a binary from lab/cache after lab/down"
-if pgrep -f -- "$ROOT/lab/cache/" >/dev/null; then bad "left" "$(pgrep -a -f -- "$ROOT/lab/cache/")"; else ok; fi
+check "no process runs a binary from the cache ($LAB_CACHE_DIR) after lab/down"
+if pgrep -f -- "$LAB_CACHE_DIR/" >/dev/null; then bad "left" "$(pgrep -a -f -- "$LAB_CACHE_DIR/")"; else ok; fi
 lab_finish
