@@ -3,8 +3,9 @@
 // smtpd_soft_error_limit + smtpd_error_sleep_time, smtpd_hard_error_limit; tarpits).
 //   error_limit: { commands: 30, expect: either, slowdown: 500ms }
 // Connects, EHLO, then sends unknown commands ("XMAILSPEC-BAD <n>") one at a time and times each
-// reply. A 421 or the server closing the connection = disconnect after k errors; a reply slower
-// than `slowdown` = slowdown after k errors; neither within `commands` = fail. `expect` is
+// reply. A 421 or the server closing the connection = disconnect after k errors; two replies in
+// a row slower than `slowdown` = slowdown after k errors (one slow reply alone is load or
+// network jitter: noted, not a slowdown); neither within `commands` = fail. `expect` is
 // disconnect, slowdown or either (default). With expect: disconnect, slow replies are noted
 // and probing goes on; give the check a `timeout` long enough for the server's sleeps.
 

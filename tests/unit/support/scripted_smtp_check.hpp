@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,6 +24,8 @@ using testing::ServerConn;
 
 // Answers per command: `answer(line)` gives the reply (with CRLF) or "" for "250 ok".
 using Answer = std::function<std::string(const std::string&)>;
+// How long the server waits before answering a command line (none when unset).
+using Delay = std::function<std::chrono::milliseconds(const std::string&)>;
 
 class ScriptedSmtpCheckTest : public ::testing::Test {
   protected:
@@ -38,6 +42,13 @@ class ScriptedSmtpCheckTest : public ::testing::Test {
                 // No ?: inside co_await: g++ 12 destroys its temporary twice.
                 std::string a = answer(l);
                 if (a.empty()) a = "250 ok\r\n";
+                if (delay_) {
+                    auto d = delay_(l);
+                    if (d.count() > 0) {
+                        asio::steady_timer t(co_await asio::this_coro::executor, d);
+                        co_await t.async_wait(asio::use_awaitable);
+                    }
+                }
                 co_await c.send(a);
             }
         });
@@ -45,8 +56,7 @@ class ScriptedSmtpCheckTest : public ::testing::Test {
             "suite: t\ntargets:\n  mx: { host: 127.0.0.1, port: " + std::to_string(server.port()) +
             " }\ndefaults: { timeout: 5s" + defaults +
             " }\nchecks:\n  - id: c\n    target: mx\n    " + check + "\n";
-        auto results =
-            run_check(io_, dir_.write("s.yaml", yaml), "c", [&] { server.stop(); });
+        auto results = run_check(io_, dir_.write("s.yaml", yaml), "c", [&] { server.stop(); });
         lines_ = server.conns_.empty() ? std::vector<std::string>{} : server.conns_.front()->lines;
         return results;
     }
@@ -67,6 +77,7 @@ class ScriptedSmtpCheckTest : public ::testing::Test {
     asio::io_context io_;
     TempDir dir_;
     std::vector<std::string> lines_;
+    Delay delay_;  // set before run() to make the server slow on some commands
 };
 
 }  // namespace mailspec::test
