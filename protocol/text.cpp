@@ -1,5 +1,7 @@
 #include "protocol/text.hpp"
 
+#include <cstdio>
+
 namespace mailspec::text {
 
 char to_lower(char c) {
@@ -91,6 +93,115 @@ std::size_t first_invalid_utf8(std::string_view s) {
     while (i < s.size())
         if (!decode_utf8(s, i, c)) return i;
     return std::string_view::npos;
+}
+
+bool is_valid_utf8(std::string_view s) {
+    return first_invalid_utf8(s) == std::string_view::npos;
+}
+
+std::string encode_utf8(char32_t cp) {
+    std::string out;
+    auto put = [&](unsigned v) { out += static_cast<char>(v); };
+    if (cp < 0x80) {
+        put(cp);
+    } else if (cp < 0x800) {
+        put(0xC0 | cp >> 6), put(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        put(0xE0 | cp >> 12), put(0x80 | (cp >> 6 & 0x3F)), put(0x80 | (cp & 0x3F));
+    } else {
+        put(0xF0 | cp >> 18), put(0x80 | (cp >> 12 & 0x3F)), put(0x80 | (cp >> 6 & 0x3F));
+        put(0x80 | (cp & 0x3F));
+    }
+    return out;
+}
+
+namespace {
+
+void hex_escape(std::string& out, char kind, unsigned v, int digits) {
+    char buf[12];
+    std::snprintf(buf, sizeof buf, kind == 'x' ? "\\x%0*x" : "\\u%0*X", digits, v);
+    out += buf;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::optional<unsigned> hex_number(std::string_view s) {
+    unsigned v = 0;
+    for (char c : s) {
+        int d = hex_value(c);
+        if (d < 0) return std::nullopt;
+        v = v << 4 | static_cast<unsigned>(d);
+    }
+    return v;
+}
+
+}  // namespace
+
+std::string escape(std::string_view s, bool keep_newlines) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t cp;
+        std::size_t next = i;
+        if (!decode_utf8(s, next, cp)) {
+            hex_escape(out, 'x', static_cast<unsigned char>(s[i]), 2);
+            ++i;
+            continue;
+        }
+        if (cp == '\\')
+            out += "\\\\";
+        else if ((cp < 0x20 && cp != '\t' && !(cp == '\n' && keep_newlines)) || cp == 0x7F)
+            hex_escape(out, 'x', static_cast<unsigned>(cp), 2);
+        else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+                 cp == 0xFFFE || cp == 0xFFFF)
+            hex_escape(out, 'u', static_cast<unsigned>(cp), 4);
+        else
+            out.append(s.substr(i, next - i));
+        i = next;
+    }
+    return out;
+}
+
+std::optional<std::string> unescape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+            continue;
+        }
+        if (i + 1 >= s.size()) return std::nullopt;
+        char kind = s[i + 1];
+        if (kind == '\\') {
+            out += '\\';
+            ++i;
+        } else if (kind == 'x' || kind == 'u') {
+            std::size_t digits = kind == 'x' ? 2 : 4;
+            if (i + 2 + digits > s.size()) return std::nullopt;
+            auto v = hex_number(s.substr(i + 2, digits));
+            if (!v) return std::nullopt;
+            if (kind == 'x')
+                out += static_cast<char>(*v);
+            else if (*v >= 0xD800 && *v <= 0xDFFF)
+                return std::nullopt;
+            else
+                out += encode_utf8(*v);
+            i += 1 + digits;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return out;
+}
+
+std::string excerpt(std::string_view s, std::size_t max) {
+    if (s.size() <= max) return std::string(s);
+    return std::string(s.substr(0, max)) + "...";
 }
 
 }  // namespace mailspec::text

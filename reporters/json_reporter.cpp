@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "reporters/json_bytes.hpp"
 #include "reporters/text_format.hpp"
 
 namespace mailspec::reports {
@@ -14,37 +15,6 @@ using nlohmann::json;
 using nlohmann::ordered_json;  // written documents keep their fields in a readable order
 
 namespace {
-
-std::string base64_encode(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::string out(3 * (text.size() / 4), '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-    if (n < 0) return std::nullopt;
-    // EVP_DecodeBlock counts the bytes the '=' padding stands for; drop them.
-    std::size_t pad = 0;
-    for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i)
-        ++pad;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
-
-// JSON strings are Unicode: bytes that are not UTF-8 go in "<key>_base64" next to a readable
-// copy (invalid bytes replaced by U+FFFD when the document is dumped).
-void put_bytes(ordered_json& obj, const std::string& key, const std::string& value) {
-    obj[key] = value;
-    if (!is_valid_utf8(value)) obj[key + "_base64"] = base64_encode(value);
-}
 
 double seconds(std::chrono::nanoseconds d) {
     return static_cast<double>(d.count()) / 1e9;
@@ -64,23 +34,17 @@ struct Reader {
         if (it == obj.end()) bad(where, std::string("missing \"") + key + "\"");
         return *it;
     }
+    // Every string goes through get_bytes(), so "<key>_base64" restores bytes that are not UTF-8.
     std::string str(const json& obj, const char* key, const std::string& where,
                     bool required = false) const {
-        auto it = obj.find(key);
-        if (it == obj.end()) {
-            if (required) bad(where, std::string("missing \"") + key + "\"");
-            return {};
+        std::optional<std::string> v;
+        try {
+            v = get_bytes(obj, key, where);
+        } catch (const JsonBytesError& e) {
+            throw ResultsFormatError(origin + ": " + e.what());
         }
-        if (!it->is_string()) bad(where + "." + key, "not a string");
-        return it->get<std::string>();
-    }
-    std::string bytes(const json& obj, const char* key, const std::string& where) const {
-        auto b64 = obj.find(std::string(key) + "_base64");
-        if (b64 == obj.end()) return str(obj, key, where);
-        if (!b64->is_string()) bad(where + "." + key + "_base64", "not a string");
-        auto decoded = base64_decode(b64->get<std::string>());
-        if (!decoded) bad(where + "." + key + "_base64", "not base64");
-        return *decoded;
+        if (!v && required) bad(where, std::string("missing \"") + key + "\"");
+        return v ? std::move(*v) : std::string();
     }
     double number(const json& obj, const char* key, const std::string& where) const {
         auto it = obj.find(key);
@@ -91,15 +55,19 @@ struct Reader {
     }
     std::vector<std::string> strings(const json& obj, const char* key,
                                      const std::string& where) const {
-        std::vector<std::string> out;
-        auto it = obj.find(key);
-        if (it == obj.end()) return out;
-        if (!it->is_array()) bad(where + "." + key, "not an array");
-        for (auto& v : *it) {
-            if (!v.is_string()) bad(where + "." + key, "holds a non-string");
-            out.push_back(v.get<std::string>());
+        try {
+            return get_list(obj, key, where);
+        } catch (const JsonBytesError& e) {
+            throw ResultsFormatError(origin + ": " + e.what());
         }
-        return out;
+    }
+    std::map<std::string, std::string> map(const json& obj, const char* key,
+                                           const std::string& where) const {
+        try {
+            return get_map(obj, key, where);
+        } catch (const JsonBytesError& e) {
+            throw ResultsFormatError(origin + ": " + e.what());
+        }
     }
     // Format 2 writes {severity, kind, text}; format 1 wrote the text alone (a violation).
     std::vector<Finding> findings(const json& obj, const std::string& where) const {
@@ -110,7 +78,7 @@ struct Reader {
         for (std::size_t i = 0; i < it->size(); ++i) {
             const json& v = (*it)[i];
             const std::string fw = where + ".findings[" + std::to_string(i) + "]";
-            if (v.is_string()) {
+            if (v.is_string()) {  // format 1
                 out.push_back({Severity::violation, "", v.get<std::string>()});
                 continue;
             }
@@ -131,24 +99,18 @@ struct Reader {
         r.target = str(j, "target", where);
         r.endpoint = str(j, "endpoint", where);
         r.vantage = str(j, "vantage", where, true);
-        auto status = status_from_string(str(j, "status", where, true));
-        if (!status)
-            bad(where + ".status", "unknown status \"" + j["status"].get<std::string>() + "\"");
+        const std::string status_text = str(j, "status", where, true);
+        auto status = status_from_string(status_text);
+        if (!status) bad(where + ".status", "unknown status \"" + status_text + "\"");
         r.status = *status;
         r.duration = std::chrono::nanoseconds{std::llround(number(j, "duration", where) * 1e9)};
-        r.message = bytes(j, "message", where);
-        r.expected = bytes(j, "expected", where);
-        r.actual = bytes(j, "actual", where);
+        r.message = str(j, "message", where);
+        r.expected = str(j, "expected", where);
+        r.actual = str(j, "actual", where);
         r.rfc = str(j, "rfc", where);
         r.tags = strings(j, "tags", where);
         r.findings = findings(j, where);
-        if (auto it = j.find("properties"); it != j.end()) {
-            if (!it->is_object()) bad(where + ".properties", "not an object");
-            for (auto& [k, v] : it->items()) {
-                if (!v.is_string()) bad(where + ".properties." + k, "not a string");
-                r.properties[k] = v.get<std::string>();
-            }
-        }
+        r.properties = map(j, "properties", where);
         if (auto it = j.find("transcript"); it != j.end()) {
             if (!it->is_array()) bad(where + ".transcript", "not an array");
             for (std::size_t i = 0; i < it->size(); ++i) {
@@ -160,7 +122,7 @@ struct Reader {
                 auto dir = direction_from_marker(str(l, "dir", lw, true));
                 if (!dir) bad(lw + ".dir", "unknown direction marker");
                 line.dir = *dir;
-                line.text = bytes(l, "text", lw);
+                line.text = str(l, "text", lw);
                 r.transcript.push_back(std::move(line));
             }
         }
@@ -171,16 +133,17 @@ struct Reader {
 }  // namespace
 
 ordered_json result_to_json(const Result& r) {
-    ordered_json j = {{"suite", r.suite},
-                      {"check_id", r.check_id},
-                      {"variant", r.variant},
-                      {"name", r.name()},
-                      {"kind", r.kind},
-                      {"target", r.target},
-                      {"endpoint", r.endpoint},
-                      {"vantage", r.vantage},
-                      {"status", to_string(r.status)},
-                      {"duration", seconds(r.duration)}};
+    ordered_json j = ordered_json::object();
+    put_bytes(j, "suite", r.suite);
+    put_bytes(j, "check_id", r.check_id);
+    put_bytes(j, "variant", r.variant);
+    put_bytes(j, "name", r.name());
+    put_bytes(j, "kind", r.kind);
+    put_bytes(j, "target", r.target);
+    put_bytes(j, "endpoint", r.endpoint);
+    put_bytes(j, "vantage", r.vantage);
+    j["status"] = to_string(r.status);
+    j["duration"] = seconds(r.duration);
     put_bytes(j, "message", r.message);
     put_bytes(j, "expected", r.expected);
     put_bytes(j, "actual", r.actual);
@@ -191,13 +154,16 @@ ordered_json result_to_json(const Result& r) {
         put_bytes(l, "text", line.text);
         j["transcript"].push_back(std::move(l));
     }
-    j["properties"] = r.properties;
+    put_map(j, "properties", r.properties);
     j["findings"] = ordered_json::array();
-    for (const auto& f : r.findings)
-        j["findings"].push_back(
-            ordered_json{{"severity", to_string(f.severity)}, {"kind", f.kind}, {"text", f.text}});
-    j["tags"] = r.tags;
-    j["rfc"] = r.rfc;
+    for (const auto& f : r.findings) {
+        ordered_json fj = {{"severity", to_string(f.severity)}};
+        put_bytes(fj, "kind", f.kind);
+        put_bytes(fj, "text", f.text);
+        j["findings"].push_back(std::move(fj));
+    }
+    put_list(j, "tags", r.tags);
+    put_bytes(j, "rfc", r.rfc);
     return j;
 }
 
@@ -209,23 +175,28 @@ ordered_json to_json(const RunRecord& rec) {
     ordered_json doc;
     doc["format"] = kResultsFormat;
     doc["format_version"] = kResultsFormatVersion;
-    doc["run"] = {{"version", rec.run.version},
-                  {"host", rec.run.host},
-                  {"started", iso8601_utc(rec.run.started)},
-                  {"duration", seconds(rec.summary.duration)},
-                  {"argv", rec.run.argv},
-                  {"incomplete", rec.summary.incomplete}};
+    ordered_json run = ordered_json::object();
+    put_bytes(run, "version", rec.run.version);
+    put_bytes(run, "host", rec.run.host);
+    run["started"] = iso8601_utc(rec.run.started);
+    run["duration"] = seconds(rec.summary.duration);
+    put_list(run, "argv", rec.run.argv);
+    run["incomplete"] = rec.summary.incomplete;
+    doc["run"] = std::move(run);
     auto counts = count_statuses(rec.results);
     ordered_json summary = {{"total", rec.results.size()}};
     for (auto& [status, n] : counts)
         summary[std::string(to_string(status))] = n;
     doc["summary"] = summary;
     doc["suites"] = ordered_json::array();
-    for (auto& s : rec.suites)
-        doc["suites"].push_back({{"name", s.name},
-                                 {"file", s.file},
-                                 {"description", s.description},
-                                 {"planned", s.planned}});
+    for (auto& s : rec.suites) {
+        ordered_json sj = ordered_json::object();
+        put_bytes(sj, "name", s.name);
+        put_bytes(sj, "file", s.file);
+        put_bytes(sj, "description", s.description);
+        sj["planned"] = s.planned;
+        doc["suites"].push_back(std::move(sj));
+    }
     doc["results"] = ordered_json::array();
     for (auto& r : rec.results)
         doc["results"].push_back(result_to_json(r));
@@ -246,7 +217,7 @@ std::string render_json(const RunRecord& rec) {
     for (auto& [status, n] : counts)
         summary[std::string(to_string(status))] = n;
     doc["summary"] = summary;
-    std::string out = doc.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+    std::string out = dump_json(doc, 2);
     const std::string empty = "\"results\": []\n}";
     if (rec.results.empty() || out.size() < empty.size() ||
         out.compare(out.size() - empty.size(), empty.size(), empty) != 0)
@@ -257,8 +228,7 @@ std::string render_json(const RunRecord& rec) {
         out += i ? ",\n    " : "\n    ";
         // Indent 0 puts every value on a line of its own; strings never hold a raw newline
         // (JSON escapes it), so joining the lines keeps the usual "key": value spacing.
-        std::string one = result_to_json(rec.results[i])
-                              .dump(0, ' ', false, ordered_json::error_handler_t::replace);
+        std::string one = dump_json(result_to_json(rec.results[i]), 0);
         std::replace(one.begin(), one.end(), '\n', ' ');
         out += one;
     }
@@ -266,15 +236,13 @@ std::string render_json(const RunRecord& rec) {
     return out;
 }
 
-RunRecord read_results_json(std::string_view text, const std::string& origin) {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ResultsFormatError(origin + ": not JSON: " + e.what());
-    }
+namespace {
+
+RunRecord read_document(const json& doc, const std::string& origin) {
     Reader rd{origin};
-    if (!doc.is_object() || doc.value("format", "") != kResultsFormat)
+    auto format = doc.is_object() ? doc.find("format") : doc.end();
+    if (!doc.is_object() || format == doc.end() || !format->is_string() ||
+        format->get<std::string>() != kResultsFormat)
         rd.bad("$", "not a mailspec results document (\"format\" is not \"mailspec-results\")");
     auto& version = rd.field(doc, "format_version", "$");
     if (!version.is_number_integer() || version.get<int>() < 1 ||
@@ -319,6 +287,23 @@ RunRecord read_results_json(std::string_view text, const std::string& origin) {
         rec.results.push_back(rd.result(results[i], "$.results[" + std::to_string(i) + "]"));
     rec.summary.counts = count_statuses(rec.results);
     return rec;
+}
+
+}  // namespace
+
+RunRecord read_results_json(std::string_view text, const std::string& origin) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw ResultsFormatError(origin + ": not JSON: " + e.what());
+    }
+    try {
+        return read_document(doc, origin);
+    } catch (const json::exception& e) {
+        // The Reader checks every type; this is the guard for what it missed.
+        throw ResultsFormatError(origin + ": " + e.what());
+    }
 }
 
 std::unique_ptr<Reporter> make_json_reporter(std::string path, std::ostream& dash) {

@@ -33,7 +33,8 @@ struct ResultsFormatError : std::runtime_error {
 };
 
 // Reads a document written by render_json back. `origin` (a file name) prefixes error
-// messages. Throws ResultsFormatError on malformed JSON, a different format or bad fields.
+// messages. Throws ResultsFormatError on malformed JSON, a different format or bad fields,
+// never anything else. Its message may quote the input's bytes: escape it to print it.
 RunRecord read_results_json(std::string_view text, const std::string& origin = "input");
 
 std::unique_ptr<Reporter> make_json_reporter(std::string path, std::ostream& dash);

@@ -32,16 +32,17 @@ void add_property(pugi::xml_node props, const std::string& name, const std::stri
     set_attr(p, "value", value);
 }
 
+// `text` is made of visible() lines already: escaping it again would double its backslashes.
 void add_text(pugi::xml_node node, const std::string& text) {
-    node.append_child(pugi::node_pcdata).set_value(visible(text, true).c_str());
+    node.append_child(pugi::node_pcdata).set_value(text.c_str());
 }
 
 // The body of <failure>/<error>: what was expected against what the server did.
 std::string verdict_text(const Result& r) {
     std::string t;
-    if (!r.expected.empty()) t += "expected: " + r.expected + "\n";
-    if (!r.actual.empty()) t += "actual:   " + r.actual + "\n";
-    if (!r.message.empty()) t += "message:  " + r.message + "\n";
+    if (!r.expected.empty()) t += "expected: " + visible(r.expected) + "\n";
+    if (!r.actual.empty()) t += "actual:   " + visible(r.actual) + "\n";
+    if (!r.message.empty()) t += "message:  " + visible(r.message) + "\n";
     return t;
 }
 
@@ -49,12 +50,19 @@ std::string verdict_text(const Result& r) {
 // testcase), then the transcript.
 std::string case_output(const Result& r) {
     std::string t;
-    t += "check: " + r.name() + (r.kind.empty() ? "" : " (" + r.kind + ")") + "\n";
+    t +=
+        "check: " + visible(r.name()) + (r.kind.empty() ? "" : " (" + visible(r.kind) + ")") + "\n";
     t += "status: " + std::string(to_string(r.status)) + "\n";
-    t += "target: " + r.target + (r.endpoint.empty() ? "" : " " + r.endpoint) + "\n";
-    t += "vantage: " + r.vantage + "\n";
-    if (!r.rfc.empty()) t += "rfc: " + r.rfc + "\n";
-    if (!r.tags.empty()) t += fmt::format("tags: {}\n", fmt::join(r.tags, ", "));
+    t += "target: " + visible(r.target) + (r.endpoint.empty() ? "" : " " + visible(r.endpoint)) +
+         "\n";
+    t += "vantage: " + visible(r.vantage) + "\n";
+    if (!r.rfc.empty()) t += "rfc: " + visible(r.rfc) + "\n";
+    if (!r.tags.empty()) {
+        std::vector<std::string> tags;
+        for (const auto& tag : r.tags)
+            tags.push_back(visible(tag));
+        t += fmt::format("tags: {}\n", fmt::join(tags, ", "));
+    }
     for (auto& [k, v] : r.properties)
         t += "property " + visible(k) + ": " + visible(v) + "\n";
     for (auto& f : r.findings)
@@ -176,12 +184,12 @@ std::string render_junit(const RunRecord& rec, const JunitOptions& opts) {
                         (r->status == Status::inconclusive ? "inconclusive: " : "") + r->message;
                     auto el = tc.append_child("skipped");
                     if (!opts.portable) set_attr(el, "message", reason);
-                    add_text(el, reason);  // GitLab shows the text, Jenkins the attribute
+                    add_text(el, visible(reason));  // GitLab shows the text, Jenkins the attribute
                     break;
                 }
             }
             if (opts.portable)
-                suite_out += "=== " + r->name() + "\n" + case_output(*r) + "\n";
+                suite_out += "=== " + visible(r->name()) + "\n" + case_output(*r) + "\n";
             else
                 add_text(tc.append_child("system-out"), case_output(*r));
         }

@@ -33,8 +33,8 @@ std::string description(std::string_view s) {
 // first word ends in ':' before a blank ("- \"greeting: no\"") for a one-key hash and then
 // rejects it. Such a colon is written as the YAML escape \x3a, which YAMLish and every YAML
 // reader turn back into ':'.
-std::string list_item(std::string_view s) {
-    std::string q = yaml_quote(s);
+std::string list_item(std::string_view s, bool already_visible = false) {
+    std::string q = already_visible ? yaml_quote_visible(s) : yaml_quote(s);
     std::size_t token_end = q.find(' ');
     if (token_end == std::string::npos) token_end = q.size();
     if (token_end >= 2 && q[token_end - 1] == ':') q.replace(token_end - 1, 1, "\\x3a");
@@ -79,14 +79,14 @@ void yaml_block(std::string& out, const std::string& ind, const Result& r) {
     if (!r.findings.empty()) {
         out += ind + "findings:\n";
         for (auto& f : r.findings)
-            out += ind + "  - " + list_item(finding_line(f)) + "\n";
+            out += ind + "  - " + list_item(finding_line(f), true) + "\n";
     }
     if (r.transcript.empty()) {
         out += ind + "transcript: []\n";
     } else {
         out += ind + "transcript:\n";
         for (auto& t : r.transcript)
-            out += ind + "  - " + list_item(transcript_line(t)) + "\n";
+            out += ind + "  - " + list_item(transcript_line(t), true) + "\n";
     }
     out += ind + "...\n";
 }

@@ -14,31 +14,14 @@ bool is_valid_utf8(std::string_view s) {
 }
 
 std::string visible(std::string_view s, bool keep_newlines) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        char32_t cp;
-        std::size_t next = i;
-        if (!text::decode_utf8(s, next, cp)) {
-            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
-            ++i;
-            continue;
-        }
-        const std::size_t n = next - i;
-        if ((cp < 0x20 && cp != '\t' && !(cp == '\n' && keep_newlines)) || cp == 0x7F)
-            out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
-        else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF || cp == 0x2028 ||
-                 cp == 0x2029 || cp == 0xFEFF)
-            out += fmt::format("\\u{:04X}", static_cast<unsigned>(cp));
-        else
-            out.append(s.substr(i, n));
-        i += n;
-    }
-    return out;
+    return text::escape(s, keep_newlines);
 }
 
 std::string yaml_quote(std::string_view s) {
-    std::string v = visible(s, true);
+    return yaml_quote_visible(visible(s, true));
+}
+
+std::string yaml_quote_visible(std::string_view v) {
     std::string out = "\"";
     for (char c : v) {
         switch (c) {

@@ -15,14 +15,14 @@ namespace mailspec::reports {
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 
-// Valid UTF-8 made only of characters XML 1.0, YAML and a terminal show safely:
-//   invalid UTF-8 bytes and C0 controls (but tab, and LF when keep_newlines) -> \xNN
-//   DEL -> \x7f; C1 controls, U+FFFE, U+FFFF, U+2028, U+2029, U+FEFF -> \uXXXX
-// Everything else, backslashes included, is kept as is.
+// text::escape(): valid UTF-8 without characters XML 1.0, YAML, TAP or a terminal choke on,
+// reversible with text::unescape() (backslashes doubled, bad bytes and controls as \xNN).
 std::string visible(std::string_view s, bool keep_newlines = false);
 
 // A YAML double-quoted scalar for any bytes: visible() with newlines kept, then YAML escapes.
 std::string yaml_quote(std::string_view s);
+// The same for text that is visible() already (finding_line, transcript_line).
+std::string yaml_quote_visible(std::string_view visible_text);
 
 // Seconds with exactly three decimals ("0.012"), as JUnit and the console print them.
 std::string seconds3(std::chrono::nanoseconds d);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reporters/json_bytes.hpp"
 #include "reporters/json_reporter.hpp"
 
 namespace mailspec::agent {
@@ -12,7 +13,7 @@ using nlohmann::ordered_json;
 namespace {
 
 std::string line(const ordered_json& j) {
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    return reports::dump_json(j) + "\n";
 }
 
 json parse(std::string_view text) {
@@ -26,11 +27,17 @@ json parse(std::string_view text) {
     return j;
 }
 
+// Strings and maps may hold any bytes (an env value, a CA file, a server's reply): they travel
+// as reports::put_bytes / put_map write them.
 std::string str(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string())
-        throw ProtocolError(std::string("\"") + key + "\" missing or not a string");
-    return it->get<std::string>();
+    std::optional<std::string> v;
+    try {
+        v = reports::get_bytes(j, key, "$");
+    } catch (const reports::JsonBytesError&) {
+        v.reset();
+    }
+    if (!v) throw ProtocolError(std::string("\"") + key + "\" missing or not a string");
+    return std::move(*v);
 }
 
 int integer(const json& j, const char* key) {
@@ -41,33 +48,35 @@ int integer(const json& j, const char* key) {
 }
 
 std::map<std::string, std::string> string_map(const json& j, const char* key) {
-    std::map<std::string, std::string> out;
-    auto it = j.find(key);
-    if (it == j.end()) return out;
-    if (!it->is_object()) throw ProtocolError(std::string("\"") + key + "\" is not an object");
-    for (auto& [k, v] : it->items()) {
-        if (!v.is_string()) throw ProtocolError(std::string("\"") + key + "\" holds a non-string");
-        out[k] = v.get<std::string>();
+    try {
+        return reports::get_map(j, key, "$");
+    } catch (const reports::JsonBytesError& e) {
+        throw ProtocolError(e.what());  // names the path only, never a value
     }
-    return out;
 }
 
 }  // namespace
 
 std::string encode(const Request& r) {
-    ordered_json j = {{"type", "run"}, {"protocol", r.protocol}, {"version", r.version}};
+    ordered_json j = {{"type", "run"}, {"protocol", r.protocol}};
+    reports::put_bytes(j, "version", r.version);
     j["suites"] = ordered_json::array();
-    for (auto& s : r.suites)
-        j["suites"].push_back({{"name", s.name}, {"yaml", s.yaml}});
-    j["env"] = r.env;
-    j["secrets"] = r.secrets;
-    j["files"] = r.files;
+    for (auto& s : r.suites) {
+        ordered_json sj = ordered_json::object();
+        reports::put_bytes(sj, "name", s.name);
+        reports::put_bytes(sj, "yaml", s.yaml);
+        j["suites"].push_back(std::move(sj));
+    }
+    reports::put_map(j, "env", r.env);
+    reports::put_map(j, "secrets", r.secrets);
+    reports::put_map(j, "files", r.files);
     return line(j);
 }
 
 Request decode_request(std::string_view text) {
     json j = parse(text);
-    if (j.value("type", "") != "run") throw ProtocolError("not a run request");
+    auto type = j.find("type");
+    if (type == j.end() || *type != "run") throw ProtocolError("not a run request");
     Request r;
     r.protocol = integer(j, "protocol");
     r.version = str(j, "version");
@@ -87,7 +96,8 @@ Request decode_request(std::string_view text) {
 std::string encode(const Message& m) {
     ordered_json j;
     if (auto* h = std::get_if<Hello>(&m)) {
-        j = {{"type", "hello"}, {"protocol", h->protocol}, {"version", h->version}};
+        j = {{"type", "hello"}, {"protocol", h->protocol}};
+        reports::put_bytes(j, "version", h->version);
     } else if (auto* r = std::get_if<ResultLine>(&m)) {
         j = {{"type", "result"}};
         j["result"] = reports::result_to_json(r->result);
@@ -96,7 +106,8 @@ std::string encode(const Message& m) {
     } else if (auto* e = std::get_if<End>(&m)) {
         j = {{"type", "end"}, {"incomplete", e->incomplete}};
     } else {
-        j = {{"type", "failure"}, {"message", std::get<Failure>(m).message}};
+        j = {{"type", "failure"}};
+        reports::put_bytes(j, "message", std::get<Failure>(m).message);
     }
     return line(j);
 }

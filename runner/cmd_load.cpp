@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "model/duration.hpp"
+#include "reporters/json_bytes.hpp"
 #include "runner/exit_codes.hpp"
 #include "transport/load/load_generator.hpp"
 
@@ -166,7 +167,7 @@ int run_load(LoadCli& c) {
     for (std::size_t i = 1; i < gens.size(); ++i)
         r.add(gens[i]->report());
     if (c.json)
-        std::cout << load::to_json(r).dump(2) << "\n";
+        std::cout << reports::dump_json(load::to_json(r), 2) << "\n";
     else
         std::cout << load::to_text(r);
     if (r.interrupted) return exit_code::interrupted;

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "protocol/text.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/merge.hpp"
 #include "runner/exit_codes.hpp"
@@ -29,14 +30,14 @@ int run_merge(const std::vector<std::string>& files, const reports::ReportOption
         }
         merged = reports::merge_records(inputs);
     } catch (const std::exception& e) {
-        streams.err << "mailspec merge: " << e.what() << "\n";
+        streams.err << "mailspec merge: " << text::escape(e.what()) << "\n";
         return exit_code::usage;
     }
     merged.run.argv = argv;
     try {
         reports::replay(merged, *reporter);
     } catch (const std::exception& e) {
-        streams.err << "mailspec merge: " << e.what() << "\n";
+        streams.err << "mailspec merge: " << text::escape(e.what()) << "\n";
         return exit_code::usage;
     }
     auto counts = reports::count_statuses(merged.results);

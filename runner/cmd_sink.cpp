@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "model/duration.hpp"
+#include "reporters/json_bytes.hpp"
 #include "runner/cmd_load.hpp"
 #include "runner/exit_codes.hpp"
 #include "transport/load/sink_server.hpp"
@@ -103,7 +104,7 @@ int run_sink(const SinkCli& c) {
                             {"bytes", n.bytes},
                             {"tls", n.tls},
                             {"elapsed_s", elapsed.count()}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << reports::dump_json(j, 2) << "\n";
     } else {
         std::cout << fmt::format(
             "{} messages ({} recipients, {} octets) over {} connections ({} with TLS) in {:.2f} "

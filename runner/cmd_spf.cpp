@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "protocol/spf/check.hpp"
+#include "protocol/text.hpp"
+#include "reporters/json_bytes.hpp"
 #include "runner/exit_codes.hpp"
 #include "transport/dns/cares_resolver.hpp"
 
@@ -27,10 +29,12 @@ std::optional<std::chrono::milliseconds> parse_timeout(std::string_view s) {
     return std::nullopt;
 }
 
+// Every value from DNS is shown through text::escape: a TXT record may hold any bytes.
 void print_text(const spf::Result& r, const std::string& ip, std::ostream& out) {
+    using text::escape;
     out << "spf: " << spf::to_string(r.code) << "\n";
     auto line = [&out](const char* label, const std::string& value) {
-        if (!value.empty()) out << "  " << label << value << "\n";
+        if (!value.empty()) out << "  " << label << escape(value) << "\n";
     };
     line("identity:    ", r.identity);
     line("ip:          ", ip);
@@ -43,7 +47,7 @@ void print_text(const spf::Result& r, const std::string& ip, std::ostream& out) 
     }
     line("mechanism:   ", r.mechanism);
     for (std::size_t i = 0; i < r.path.size(); ++i)
-        out << (i == 0 ? "  path:        " : "               ") << r.path[i] << "\n";
+        out << (i == 0 ? "  path:        " : "               ") << escape(r.path[i]) << "\n";
     line("explanation: ", r.explanation);
     line("reason:      ", r.reason);
     out << "  limits:      " << r.dns_terms << "/10 DNS-querying terms, " << r.void_lookups
@@ -52,39 +56,47 @@ void print_text(const spf::Result& r, const std::string& ip, std::ostream& out) 
     if (r.lookups.empty()) out << "  (none)\n";
     for (std::size_t i = 0; i < r.lookups.size(); ++i) {
         const auto& l = r.lookups[i];
-        out << "  " << i + 1 << ". " << dns::to_string(l.question.type) << " " << l.question.name
-            << " -> " << dns::to_string(l.status);
+        out << "  " << i + 1 << ". " << dns::to_string(l.question.type) << " "
+            << escape(l.question.name) << " -> " << dns::to_string(l.status);
         for (std::size_t k = 0; k < l.records.size(); ++k)
-            out << (k == 0 ? ": " : ", ") << l.records[k];
-        out << "  [" << l.purpose << "]\n";
+            out << (k == 0 ? ": " : ", ") << escape(l.records[k]);
+        out << "  [" << escape(l.purpose) << "]\n";
     }
 }
 
 }  // namespace
 
+// Records, names and explanations come from DNS and may hold any bytes (reports::put_bytes).
 nlohmann::json spf_result_to_json(const spf::Result& r) {
+    using reports::put_bytes, reports::put_list;
     nlohmann::json lookups = nlohmann::json::array();
     for (const auto& l : r.lookups) {
-        lookups.push_back({{"name", l.question.name},
-                           {"type", std::string(dns::to_string(l.question.type))},
-                           {"status", std::string(dns::to_string(l.status))},
-                           {"records", l.records},
-                           {"purpose", l.purpose}});
+        nlohmann::json lj = nlohmann::json::object();
+        put_bytes(lj, "name", l.question.name);
+        lj["type"] = std::string(dns::to_string(l.question.type));
+        lj["status"] = std::string(dns::to_string(l.status));
+        put_list(lj, "records", l.records);
+        put_bytes(lj, "purpose", l.purpose);
+        lookups.push_back(std::move(lj));
     }
-    return {{"result", std::string(spf::to_string(r.code))},
-            {"identity", r.identity},
-            {"sender", r.sender},
-            {"domain", r.domain},
-            {"record", r.record},
-            {"decided_by", {{"domain", r.decided_by_domain}, {"record", r.decided_by_record}}},
-            {"mechanism", r.mechanism},
-            {"path", r.path},
-            {"explanation", r.explanation},
-            {"reason", r.reason},
-            {"dns_terms", r.dns_terms},
-            {"void_lookups", r.void_lookups},
-            {"queries", r.queries},
-            {"lookups", lookups}};
+    nlohmann::json j = {{"result", std::string(spf::to_string(r.code))}};
+    put_bytes(j, "identity", r.identity);
+    put_bytes(j, "sender", r.sender);
+    put_bytes(j, "domain", r.domain);
+    put_bytes(j, "record", r.record);
+    nlohmann::json decided = nlohmann::json::object();
+    put_bytes(decided, "domain", r.decided_by_domain);
+    put_bytes(decided, "record", r.decided_by_record);
+    j["decided_by"] = std::move(decided);
+    put_bytes(j, "mechanism", r.mechanism);
+    put_list(j, "path", r.path);
+    put_bytes(j, "explanation", r.explanation);
+    put_bytes(j, "reason", r.reason);
+    j["dns_terms"] = r.dns_terms;
+    j["void_lookups"] = r.void_lookups;
+    j["queries"] = r.queries;
+    j["lookups"] = std::move(lookups);
+    return j;
 }
 
 int run_spf_command(const SpfCommandOptions& o, std::ostream& out, std::ostream& err) {
@@ -130,7 +142,7 @@ int run_spf_command(const SpfCommandOptions& o, std::ostream& out, std::ostream&
         return exit_code::failed;
     }
     if (o.json)
-        out << spf_result_to_json(*result).dump(2) << "\n";
+        out << reports::dump_json(spf_result_to_json(*result), 2) << "\n";
     else
         print_text(*result, ip->to_string(), out);
     return exit_code::ok;

@@ -128,28 +128,7 @@ std::string_view to_string(ReplyError e) {
 }
 
 std::string printable(std::string_view s, std::size_t max) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : s) {
-        if (out.size() >= max) {
-            out += "...";
-            break;
-        }
-        if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\\') {
-            out += "\\\\";
-        } else if (c < 0x20 || c >= 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
+    return text::excerpt(s, max);
 }
 
 ReplyParser::ReplyParser(ReplyLimits limits) : limits_(limits), framer_(limits.max_line) {}

@@ -125,8 +125,8 @@ class ReplyParser {
     std::vector<Finding> findings_;
 };
 
-// Printable rendering of arbitrary octets for findings and error texts (\r, \x00, ...),
-// cut to at most `max` characters.
+// Server octets quoted in findings and error texts, cut to at most `max` bytes (text::excerpt).
+// They stay raw: every report shows them through text::escape, once.
 std::string printable(std::string_view s, std::size_t max = 80);
 
 }  // namespace mailspec::smtp

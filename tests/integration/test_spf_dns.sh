@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `mailspec spf` against a real unbound serving a small test zone on a loopback port of its own
 # (the same SPF zones the lab DNS serves): pass / fail / softfail / none, plus include, mx,
-# multi-string TXT, JSON output, and a bounded temperror when the server is gone.
+# multi-string TXT, JSON output, and a bounded temperror when the server is gone. Also the
+# non-ASCII cases of the RFC 7208 test suite (issue #22: `spf --json` aborted on them), with
+# their zone data (rfc7208-tests.yml, "Initial processing"; \DDD are the octets 0x80, 0x96).
 set -euo pipefail
 
 MAILSPEC=${MAILSPEC:?path of the mailspec binary}
@@ -45,6 +47,13 @@ server:
     local-data: 'mx.lab.test. MX 10 mail.lab.test.'
     local-data: 'mail.lab.test. A 127.0.0.25'
     local-data: 'exp.lab.test. TXT "%{i} is not a mail server of %{d}"'
+    local-zone: "example.com." static
+    local-zone: "example.net." static
+    local-data: 'example.net. TXT "v=spf1 -all exp=exp.example.net"'
+    local-data: 'hosed2.example.com. TXT "v=spf1 \\128a:example.net -all"'
+    local-data: 'hosed3.example.com. TXT "v=spf1 a:example.net \\150all"'
+    local-data: 'nothosed.example.com. TXT "v=spf1 a:example.net -all"'
+    local-data: 'nothosed.example.com. TXT "\\150"'
 remote-control:
     control-enable: no
 CONF
@@ -111,6 +120,39 @@ assert j["record"] == "v=spf1 -all", j
 assert j["lookups"][0]["type"] == "TXT" and j["lookups"][0]["status"] == "ok", j
 assert j["explanation"], j
 '; then echo "ok   --json"; else echo "FAIL --json"; failures=$((failures + 1)); fi
+
+# RFC 7208 suite: non-ascii-mech, non-ascii-result, non-ascii-non-spf. The verdicts in text
+# and in JSON; the JSON is strict UTF-8 and its *_base64 fields hold the record's exact octets.
+expect permerror 1.2.3.4 foobar@hosed2.example.com --helo hosed
+expect permerror 1.2.3.4 foobar@hosed3.example.com --helo hosed
+expect fail      1.2.3.4 foobar@nothosed.example.com --helo hosed
+check_json() { # sender result python-assertions
+    local out rc
+    out=$("$MAILSPEC" spf --dns "127.0.0.1:$port" --ip 1.2.3.4 --sender "$1" --helo hosed --json 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && printf '%s' "$out" | python3 -c '
+import base64, json, sys
+raw = sys.stdin.buffer.read()
+j = json.loads(raw.decode("utf-8", errors="strict"))
+assert j["result"] == sys.argv[1], j
+'"$3" "$2"; then echo "ok   --json $1: $2"
+    else echo "FAIL --json $1 (exit $rc)"; printf '%s\n' "$out"; failures=$((failures + 1)); fi
+}
+set +e
+check_json foobar@hosed2.example.com permerror '
+assert base64.b64decode(j["record_base64"]) == b"v=spf1 \x80a:example.net -all", j
+assert j["record"] == "v=spf1 \\x80a:example.net -all", j'
+check_json foobar@hosed3.example.com permerror '
+assert base64.b64decode(j["record_base64"]) == b"v=spf1 a:example.net \x96all", j'
+check_json foobar@nothosed.example.com fail '
+assert j["record"] == "v=spf1 a:example.net -all" and "record_base64" not in j, j
+recs = [base64.b64decode(r) for r in j["lookups"][0]["records_base64"]]
+assert b"\"\x96\"" in recs, recs
+assert "is not allowed to send mail for nothosed.example.com" in j["explanation"], j'
+set -e
+out=$("$MAILSPEC" spf --dns "127.0.0.1:$port" --ip 1.2.3.4 --sender foobar@hosed2.example.com --helo hosed)
+if grep -q 'record: *v=spf1 \\x80a:example.net -all' <<<"$out"; then echo "ok   text output escapes the octet"
+else echo "FAIL text output"; printf '%s\n' "$out"; failures=$((failures + 1)); fi
 
 # A server that is gone: temperror, and the command still ends (bounded by --timeout; the
 # silent-server case is covered by the resolver's unit tests).

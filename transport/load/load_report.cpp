@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/text.hpp"
+
 namespace mailspec::load {
 
 std::string_view to_string(Phase p) {
@@ -76,7 +78,13 @@ nlohmann::json to_json(const LoadReport& r) {
                                                                  {"max", h.max().count()},
                                                                  {"mean", h.mean_us()}};
     }
-    j["errors"] = r.errors;
+    // An error names what the server answered, which may be any bytes.
+    nlohmann::json errors = nlohmann::json::object();
+    for (const auto& [what, n] : r.errors) {
+        auto& slot = errors[text::is_valid_utf8(what) ? what : text::escape(what)];
+        slot = (slot.is_null() ? 0 : slot.get<std::uint64_t>()) + n;
+    }
+    j["errors"] = std::move(errors);
     return j;
 }
 
@@ -107,7 +115,7 @@ std::string to_text(const LoadReport& r) {
     if (!r.errors.empty()) {
         out += "errors:\n";
         for (const auto& [what, n] : r.errors)
-            out += fmt::format("  {:>8}  {}\n", n, what);
+            out += fmt::format("  {:>8}  {}\n", n, text::escape(what));  // may quote a reply
     }
     return out;
 }

@@ -6,6 +6,9 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "protocol/text.hpp"
 #include "reporters/json_reporter.hpp"
 #include "sample_run.hpp"
 
@@ -75,6 +78,72 @@ TEST_F(MergeFixture, BadInputIsExitTwoWithAReason) {
     bad.junit = bad.tap = "-";
     EXPECT_EQ(run_merge({a}, bad, streams()), 2);
     EXPECT_NE(err.str().find("standard output"), std::string::npos) << err.str();
+}
+
+// A results file from an older or hostile agent: invalid UTF-8 inside the JSON, wrong types,
+// bad base64, huge strings. Each is exit 2 with the file and the JSON path named, never a crash,
+// and the message itself is safe to print.
+TEST_F(MergeFixture, HostileInputIsExitTwoWithAReasonNeverACrash) {
+    auto good = nlohmann::json::parse(render_json(sample_run()));
+    auto variant = [&](const std::string& name, auto&& change) {
+        auto doc = good;
+        change(doc);
+        auto path = (dir.path / (name + ".json")).string();
+        write_file(path, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
+        return path;
+    };
+    struct Case {
+        std::string file, expect;
+    };
+    std::vector<Case> cases;
+    auto raw = (dir.path / "raw-bytes.json").string();
+    std::string text = render_json(sample_run());
+    text.replace(text.find("ESMTP"), 5, "E\xff\x80\xed\xa0\x80");
+    write_file(raw, text);
+    cases.push_back({raw, "raw-bytes.json: not JSON"});
+    using J = nlohmann::json;
+    cases.push_back({variant("format-number", [](J& d) { d["format"] = 7; }),
+                     "not a mailspec results document"});
+    cases.push_back(
+        {variant("results-string", [](J& d) { d["results"] = "x"; }), "$.results: not an array"});
+    cases.push_back({variant("status-number", [](J& d) { d["results"][0]["status"] = 3; }),
+                     "$.results[0].status: not a string"});
+    cases.push_back(
+        {variant("message-object", [](J& d) { d["results"][0]["message"] = J::object(); }),
+         "$.results[0].message: not a string"});
+    cases.push_back({variant("bad-base64", [](J& d) { d["results"][1]["actual_base64"] = "!!!"; }),
+                     "$.results[1].actual_base64: not base64"});
+    cases.push_back(
+        {variant("tags-base64-shape", [](J& d) { d["results"][0]["tags_base64"] = J::array({1}); }),
+         "$.results[0].tags_base64[0]: not a string"});
+    cases.push_back({variant("properties-base64-shape",
+                             [](J& d) { d["results"][0]["properties_base64"] = J::array({"a"}); }),
+                     "$.results[0].properties_base64[0]: not a [name, value] pair"});
+    cases.push_back({variant("property-number",
+                             [](J& d) {
+                                 d["results"][0]["properties"] = {{"k", 1}};
+                             }),
+                     "$.results[0].properties.k: not a string"});
+    cases.push_back({variant("transcript-text-null",
+                             [](J& d) { d["results"][0]["transcript"][0]["text"] = nullptr; }),
+                     "$.results[0].transcript[0].text: not a string"});
+    cases.push_back(
+        {variant("version-huge", [](J& d) { d["format_version"] = 18446744073709551615ull; }),
+         "$.format_version: unsupported"});
+    cases.push_back({variant("run-array", [](J& d) { d["run"] = J::array(); }), "$.run"});
+    for (const auto& c : cases) {
+        err.str("");
+        EXPECT_EQ(run_merge({c.file}, ReportOptions{}, streams()), 2) << c.file;
+        EXPECT_NE(err.str().find(c.expect), std::string::npos) << c.file << ": " << err.str();
+        EXPECT_TRUE(text::is_valid_utf8(err.str())) << err.str();
+    }
+    // Huge strings are data, not an error: they come back exactly.
+    auto huge =
+        variant("huge", [](J& d) { d["results"][0]["message"] = std::string(20 << 20, 'x'); });
+    ReportOptions opts;
+    opts.json = (dir.path / "huge-out.json").string();
+    EXPECT_EQ(run_merge({huge}, opts, streams()), 1);
+    EXPECT_EQ(read_results_json(read_file(opts.json)).results[0].message.size(), 20u << 20);
 }
 
 TEST_F(MergeFixture, SubcommandSetsTheAction) {

@@ -81,7 +81,7 @@ TEST(TapReporter, HashInANameDoesNotStartADirective) {
     auto rec = sample_run();
     rec.results.resize(1);
     rec.results[0].check_id = "weird#id\\x";
-    EXPECT_NE(render_tap(rec).find("ok 1 - mx-baseline: weird\\#id\\\\x @ inside\n"),
+    EXPECT_NE(render_tap(rec).find("ok 1 - mx-baseline: weird\\#id\\\\\\\\x @ inside\n"),
               std::string::npos);
 }
 
