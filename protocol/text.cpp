@@ -115,19 +115,19 @@ std::string encode_utf8(char32_t cp) {
     return out;
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 namespace {
 
 void hex_escape(std::string& out, char kind, unsigned v, int digits) {
     char buf[12];
     std::snprintf(buf, sizeof buf, kind == 'x' ? "\\x%0*x" : "\\u%0*X", digits, v);
     out += buf;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 std::optional<unsigned> hex_number(std::string_view s) {

@@ -16,6 +16,7 @@ std::string to_upper(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s);  // spaces and tabs at both ends
+int hex_value(char c);                      // 0-15 for a hex digit of either case, else -1
 // Splits on runs of spaces/tabs; no empty fields.
 std::vector<std::string_view> split_words(std::string_view s);
 

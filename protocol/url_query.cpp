@@ -1,15 +1,10 @@
 #include "protocol/url_query.hpp"
 
+#include "protocol/text.hpp"
+
 namespace mailspec::url {
 
 namespace {
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 std::optional<std::string> decode(std::string_view s, std::string& why) {
     std::string out;
@@ -18,8 +13,8 @@ std::optional<std::string> decode(std::string_view s, std::string& why) {
         if (s[i] == '+') {
             out += ' ';
         } else if (s[i] == '%') {
-            const int hi = i + 2 < s.size() ? hex(s[i + 1]) : -1;
-            const int lo = i + 2 < s.size() ? hex(s[i + 2]) : -1;
+            const int hi = i + 2 < s.size() ? text::hex_value(s[i + 1]) : -1;
+            const int lo = i + 2 < s.size() ? text::hex_value(s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 why = "bad percent escape in the query";
                 return std::nullopt;

@@ -1,17 +1,12 @@
 #include "protocol/dns/ip_address.hpp"
 
+#include "protocol/text.hpp"
+
 #include <vector>
 
 namespace mailspec::dns {
 
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 const char* const kHex = "0123456789abcdef";
 
@@ -97,7 +92,7 @@ std::optional<IpAddress> IpAddress::parse_v6(std::string_view text) {
             if (p.empty() || p.size() > 4) return false;
             unsigned v = 0;
             for (char c : p) {
-                int h = hex_value(c);
+                int h = text::hex_value(c);
                 if (h < 0) return false;
                 v = v * 16 + static_cast<unsigned>(h);
             }
