@@ -7,6 +7,7 @@
 #include <iostream>
 #include <vector>
 
+#include "reporters/html_reporter.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/junit_reporter.hpp"
 #include "reporters/report_file.hpp"
@@ -32,7 +33,8 @@ std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
         const char* option;
         const std::string& path;
     };
-    std::vector<Wanted> wanted{{"--junit", opts.junit}, {"--tap", opts.tap}, {"--json", opts.json}};
+    std::vector<Wanted> wanted{
+        {"--junit", opts.junit}, {"--tap", opts.tap}, {"--json", opts.json}, {"--html", opts.html}};
     const char* on_stdout = nullptr;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         auto& w = wanted[i];
@@ -70,6 +72,7 @@ std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
     if (!opts.tap.empty())
         fan->add(make_tap_reporter(opts.tap, streams.out, TapOptions{opts.tap_subtests}));
     if (!opts.json.empty()) fan->add(make_json_reporter(opts.json, streams.out));
+    if (!opts.html.empty()) fan->add(make_html_reporter(opts.html, streams.out));
     return fan;
 }
 
@@ -79,6 +82,8 @@ void add_report_options(CLI::App& app, ReportOptions& opts) {
     app.add_option("--tap", opts.tap, "Write a TAP version 14 report to FILE ('-' = stdout)")
         ->type_name("FILE");
     app.add_option("--json", opts.json, "Write a JSON report to FILE ('-' = stdout)")
+        ->type_name("FILE");
+    app.add_option("--html", opts.html, "Write a self-contained HTML report to FILE ('-' = stdout)")
         ->type_name("FILE");
     app.add_flag("--junit-portable", opts.junit_portable,
                  "JUnit valid under the Ant and junit-4 schemas too (transcripts in the "

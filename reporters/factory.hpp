@@ -1,5 +1,6 @@
 #pragma once
-// Builds the reporters a command asked for: the console plus --junit / --tap / --json files
+// Builds the reporters a command asked for: the console plus --junit / --tap / --json / --html
+// files
 // ("-" = stdout). Used by `mailspec run` and `mailspec merge`.
 
 #include <iosfwd>
@@ -17,7 +18,7 @@ class App;
 namespace mailspec::reports {
 
 struct ReportOptions {
-    std::string junit, tap, json;  // empty: not wanted; "-": standard output
+    std::string junit, tap, json, html;  // empty: not wanted; "-": standard output
     bool tap_subtests = false;
     bool junit_portable = false;
     bool console = true;
@@ -50,7 +51,7 @@ struct ReportSetupError : std::runtime_error {
 std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
                                                const ReportStreams& streams);
 
-// Adds --junit, --tap, --json, --tap-subtests, -q/--quiet, -v/--verbose to a (sub)command.
+// Adds --junit, --tap, --json, --html, --tap-subtests, -q/--quiet, -v/--verbose to a (sub)command.
 void add_report_options(CLI::App& app, ReportOptions& opts);
 
 }  // namespace mailspec::reports

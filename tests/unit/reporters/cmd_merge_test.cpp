@@ -36,6 +36,7 @@ TEST_F(MergeFixture, MergesShardsIntoEveryFormat) {
     opts.junit = (dir.path / "merged.xml").string();
     opts.tap = (dir.path / "merged.tap").string();
     opts.json = (dir.path / "merged.json").string();
+    opts.html = (dir.path / "merged.html").string();
     EXPECT_EQ(run_merge({a, b}, opts, streams(), {"mailspec", "merge", a, b}), 1);  // has fails
     EXPECT_EQ(err.str(), "");
     EXPECT_NE(out.str().find("8 results in"), std::string::npos);
@@ -47,6 +48,7 @@ TEST_F(MergeFixture, MergesShardsIntoEveryFormat) {
     ASSERT_TRUE(doc.load_file((dir.path / "merged.xml").c_str()));
     EXPECT_EQ(doc.child("testsuites").attribute("tests").as_int(), 8);
     EXPECT_NE(read_file(dir.path / "merged.tap").find("\n1..8\n"), std::string::npos);
+    EXPECT_NE(read_file(dir.path / "merged.html").find("<b>8</b>results"), std::string::npos);
 }
 
 TEST_F(MergeFixture, ExitCodeZeroWhenEverythingPassedOrWasSkipped) {
