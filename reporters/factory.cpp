@@ -10,6 +10,7 @@
 #include "reporters/html_reporter.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/junit_reporter.hpp"
+#include "reporters/markdown_reporter.hpp"
 #include "reporters/report_file.hpp"
 #include "reporters/tap_reporter.hpp"
 
@@ -73,7 +74,13 @@ std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
         fan->add(make_tap_reporter(opts.tap, streams.out, TapOptions{opts.tap_subtests}));
     if (!opts.json.empty()) fan->add(make_json_reporter(opts.json, streams.out));
     if (!opts.html.empty()) fan->add(make_html_reporter(opts.html, streams.out));
+    if (!opts.markdown.empty()) fan->add(make_markdown_reporter(opts.markdown, streams.out));
+    if (!opts.step_summary.empty()) fan->add(make_step_summary_reporter(opts.step_summary));
     return fan;
+}
+
+void add_environment_reports(ReportOptions& opts) {
+    if (const char* p = std::getenv("GITHUB_STEP_SUMMARY"); p && *p) opts.step_summary = p;
 }
 
 void add_report_options(CLI::App& app, ReportOptions& opts) {
@@ -84,6 +91,10 @@ void add_report_options(CLI::App& app, ReportOptions& opts) {
     app.add_option("--json", opts.json, "Write a JSON report to FILE ('-' = stdout)")
         ->type_name("FILE");
     app.add_option("--html", opts.html, "Write a self-contained HTML report to FILE ('-' = stdout)")
+        ->type_name("FILE");
+    app.add_option("--markdown", opts.markdown,
+                   "Write a Markdown summary to FILE ('-' = stdout); also appended to "
+                   "$GITHUB_STEP_SUMMARY when set")
         ->type_name("FILE");
     app.add_flag("--junit-portable", opts.junit_portable,
                  "JUnit valid under the Ant and junit-4 schemas too (transcripts in the "

@@ -60,7 +60,9 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
 
     std::unique_ptr<Reporter> reporter;
     try {
-        reporter = reports::make_reporters(opts.reports, reports::process_streams());
+        auto report_opts = opts.reports;
+        reports::add_environment_reports(report_opts);
+        reporter = reports::make_reporters(report_opts, reports::process_streams());
     } catch (const reports::ReportSetupError& e) {
         std::cerr << "mailspec run: " << e.what() << "\n";
         return exit_code::usage;

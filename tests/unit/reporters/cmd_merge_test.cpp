@@ -99,6 +99,28 @@ TEST_F(MergeFixture, SubcommandSetsTheAction) {
     EXPECT_EQ(read_results_json(read_file(json_out)).results.size(), 3u);
 }
 
+TEST_F(MergeFixture, GithubStepSummaryGetsTheMarkdownAppended) {
+    auto a = write_shard("a.json", "submission");
+    auto summary = dir.path / "step-summary.md";
+    write_file(summary, "earlier\n");
+    CLI::App app;
+    std::function<int()> action;
+    add_merge_command(app, action);
+    std::vector<std::string> args{"mailspec", "merge", a, "-q"};
+    std::vector<const char*> argv;
+    for (auto& s : args)
+        argv.push_back(s.c_str());
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    ASSERT_TRUE(action);
+    setenv("GITHUB_STEP_SUMMARY", summary.c_str(), 1);
+    ::testing::internal::CaptureStdout();
+    action();
+    ::testing::internal::GetCapturedStdout();
+    unsetenv("GITHUB_STEP_SUMMARY");
+    auto text = read_file(summary);
+    EXPECT_EQ(text.rfind("earlier\n## mailspec: 0 failed, 1 errored, 3 results", 0), 0u) << text;
+}
+
 TEST_F(MergeFixture, SubcommandNeedsFiles) {
     CLI::App app;
     std::function<int()> action;
