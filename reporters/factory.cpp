@@ -7,8 +7,10 @@
 #include <iostream>
 #include <vector>
 
+#include "reporters/html_reporter.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/junit_reporter.hpp"
+#include "reporters/markdown_reporter.hpp"
 #include "reporters/report_file.hpp"
 #include "reporters/tap_reporter.hpp"
 
@@ -32,7 +34,8 @@ std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
         const char* option;
         const std::string& path;
     };
-    std::vector<Wanted> wanted{{"--junit", opts.junit}, {"--tap", opts.tap}, {"--json", opts.json}};
+    std::vector<Wanted> wanted{
+        {"--junit", opts.junit}, {"--tap", opts.tap}, {"--json", opts.json}, {"--html", opts.html}};
     const char* on_stdout = nullptr;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         auto& w = wanted[i];
@@ -70,7 +73,14 @@ std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
     if (!opts.tap.empty())
         fan->add(make_tap_reporter(opts.tap, streams.out, TapOptions{opts.tap_subtests}));
     if (!opts.json.empty()) fan->add(make_json_reporter(opts.json, streams.out));
+    if (!opts.html.empty()) fan->add(make_html_reporter(opts.html, streams.out));
+    if (!opts.markdown.empty()) fan->add(make_markdown_reporter(opts.markdown, streams.out));
+    if (!opts.step_summary.empty()) fan->add(make_step_summary_reporter(opts.step_summary));
     return fan;
+}
+
+void add_environment_reports(ReportOptions& opts) {
+    if (const char* p = std::getenv("GITHUB_STEP_SUMMARY"); p && *p) opts.step_summary = p;
 }
 
 void add_report_options(CLI::App& app, ReportOptions& opts) {
@@ -79,6 +89,12 @@ void add_report_options(CLI::App& app, ReportOptions& opts) {
     app.add_option("--tap", opts.tap, "Write a TAP version 14 report to FILE ('-' = stdout)")
         ->type_name("FILE");
     app.add_option("--json", opts.json, "Write a JSON report to FILE ('-' = stdout)")
+        ->type_name("FILE");
+    app.add_option("--html", opts.html, "Write a self-contained HTML report to FILE ('-' = stdout)")
+        ->type_name("FILE");
+    app.add_option("--markdown", opts.markdown,
+                   "Write a Markdown summary to FILE ('-' = stdout); also appended to "
+                   "$GITHUB_STEP_SUMMARY when set")
         ->type_name("FILE");
     app.add_flag("--junit-portable", opts.junit_portable,
                  "JUnit valid under the Ant and junit-4 schemas too (transcripts in the "

@@ -1,5 +1,6 @@
 #pragma once
-// Builds the reporters a command asked for: the console plus --junit / --tap / --json files
+// Builds the reporters a command asked for: the console plus --junit / --tap / --json / --html
+// / --markdown files and the GitHub step summary
 // ("-" = stdout). Used by `mailspec run` and `mailspec merge`.
 
 #include <iosfwd>
@@ -17,7 +18,8 @@ class App;
 namespace mailspec::reports {
 
 struct ReportOptions {
-    std::string junit, tap, json;  // empty: not wanted; "-": standard output
+    std::string junit, tap, json, html, markdown;  // empty: not wanted; "-": standard output
+    std::string step_summary;  // appended to ($GITHUB_STEP_SUMMARY); empty: not wanted
     bool tap_subtests = false;
     bool junit_portable = false;
     bool console = true;
@@ -50,7 +52,12 @@ struct ReportSetupError : std::runtime_error {
 std::unique_ptr<FanoutReporter> make_reporters(const ReportOptions& opts,
                                                const ReportStreams& streams);
 
-// Adds --junit, --tap, --json, --tap-subtests, -q/--quiet, -v/--verbose to a (sub)command.
+// The options the environment asks for: GITHUB_STEP_SUMMARY (set by GitHub Actions) gets
+// the Markdown summary appended. Commands call it; tests leave it out.
+void add_environment_reports(ReportOptions& opts);
+
+// Adds --junit, --tap, --json, --html, --markdown, --tap-subtests, -q/--quiet, -v/--verbose to a
+// (sub)command.
 void add_report_options(CLI::App& app, ReportOptions& opts);
 
 }  // namespace mailspec::reports

@@ -7,6 +7,7 @@
 #include "runner/cmd_spf.hpp"
 #include "runner/command.hpp"
 #include "runner/exit_codes.hpp"
+#include "runner/help_export.hpp"
 #include "version.hpp"
 
 namespace mailspec {
@@ -21,6 +22,9 @@ constexpr const char* kFooter = R"(Exit codes:
 
 See README.md for the suite format.)";
 
+// The man page's date: the release's, not the build's, so builds are reproducible.
+constexpr const char* kManDate = "2025-12-01";
+
 }  // namespace
 
 int cli_main(int argc, char** argv) {
@@ -33,11 +37,22 @@ int cli_main(int argc, char** argv) {
     add_validate_command(app, action);
     add_list_command(app, action);
     add_merge_command(app, action);
+    add_snapshot_command(app, action, std::vector<std::string>(argv, argv + argc));
+    add_diff_command(app, action, std::vector<std::string>(argv, argv + argc));
     add_spf_command(app, action);
     add_load_command(app, action);
     add_sink_command(app, action);
     add_agent_command(app, action);
     add_serve_command(app, action);
+    // For the package build (CMakeLists.txt): generated from the options above, never stale.
+    if (argc == 2 && std::string_view(argv[1]) == "--help-man") {
+        std::cout << man_page(app, kVersion, kManDate);
+        return exit_code::ok;
+    }
+    if (argc == 2 && std::string_view(argv[1]) == "--help-bash-completion") {
+        std::cout << bash_completion(app);
+        return exit_code::ok;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

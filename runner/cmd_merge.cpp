@@ -60,7 +60,9 @@ void add_merge_command(CLI::App& app, std::function<int()>& action) {
         action = [state] {
             std::vector<std::string> argv{"mailspec", "merge"};
             argv.insert(argv.end(), state->files.begin(), state->files.end());
-            return run_merge(state->files, state->opts, reports::process_streams(), argv);
+            auto opts = state->opts;
+            reports::add_environment_reports(opts);
+            return run_merge(state->files, opts, reports::process_streams(), argv);
         };
     });
 }

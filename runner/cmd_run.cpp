@@ -10,6 +10,8 @@
 #include <memory>
 
 #include "reporters/factory.hpp"
+#include "reporters/fanout_reporter.hpp"
+#include "runner/cmd_run.hpp"
 #include "runner/command.hpp"
 #include "runner/connectors.hpp"
 #include "runner/exit_codes.hpp"
@@ -21,17 +23,6 @@
 namespace mailspec {
 
 namespace {
-
-struct RunOptions {
-    SuiteSetOptions suites;
-    reports::ReportOptions reports;
-    std::vector<std::string> only, skip;
-    std::size_t parallel = 64;
-    unsigned jobs = 1;    // threads on the one io_context
-    std::string dns;      // HOST:PORT for host names; empty = resolv.conf's servers
-    bool strict = false;  // every check as if it said strict: true
-    FleetOptions fleet;   // --targets, --shard
-};
 
 // An id or tag, exactly or as a shell pattern ("relay-*").
 bool matches_any(const CheckSpec& c, const std::vector<std::string>& patterns) {
@@ -49,7 +40,9 @@ std::string hostname() {
     return buf;
 }
 
-int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
+}  // namespace
+
+int run_suites(const RunOptions& opts, const std::vector<std::string>& argv, Reporter* extra) {
     auto suites = load_suites(opts.suites, std::cerr);
     if (!suites) return exit_code::usage;
     if (opts.strict)
@@ -58,13 +51,27 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
                 c.strict = true;
     if (!apply_fleet_options(opts.fleet, *suites, std::cerr, "run")) return exit_code::usage;
 
-    std::unique_ptr<Reporter> reporter;
+    std::unique_ptr<reports::FanoutReporter> reporter;
     try {
-        reporter = reports::make_reporters(opts.reports, reports::process_streams());
+        auto report_opts = opts.reports;
+        if (!extra) reports::add_environment_reports(report_opts);
+        reporter = reports::make_reporters(report_opts, reports::process_streams());
     } catch (const reports::ReportSetupError& e) {
         std::cerr << "mailspec run: " << e.what() << "\n";
         return exit_code::usage;
     }
+
+    // The caller's reporter is owned by the caller: a forwarding wrapper joins the fan-out.
+    struct Forward : Reporter {
+        Reporter& to;
+        explicit Forward(Reporter& r) : to(r) {}
+        void run_begin(const RunInfo& i) override { to.run_begin(i); }
+        void suite_begin(const SuiteInfo& s) override { to.suite_begin(s); }
+        void result(const Result& r) override { to.result(r); }
+        void suite_end(const SuiteInfo& s) override { to.suite_end(s); }
+        void run_end(const RunSummary& s) override { to.run_end(s); }
+    };
+    if (extra) reporter->add(std::make_unique<Forward>(*extra));
 
     boost::asio::io_context io;
     SchedulerOptions so;
@@ -124,36 +131,39 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv) {
     return exit_code::ok;
 }
 
-}  // namespace
+void add_selection_options(CLI::App& cmd, RunOptions& opts, bool suites_positional) {
+    if (suites_positional)
+        cmd.add_option("suites", opts.suites.files, "Suite files")
+            ->required()
+            ->check(CLI::ExistingFile);
+    cmd.add_option("--vantages", opts.suites.vantages_file,
+                   "Vantages file merged into every suite (same names replace the suite's)")
+        ->check(CLI::ExistingFile);
+    // One value per occurrence: a vector option would otherwise swallow the suite files that
+    // follow ("--skip tls suites/mx.yaml" ran nothing of mx.yaml).
+    cmd.add_option("--only", opts.only,
+                   "Run only checks whose id or tag matches (glob; repeatable)")
+        ->allow_extra_args(false);
+    cmd.add_option("--skip", opts.skip, "Skip checks whose id or tag matches (glob; repeatable)")
+        ->allow_extra_args(false);
+    cmd.add_option("--parallel", opts.parallel, "Checks in flight at once, over all targets")
+        ->check(CLI::Range(1, 10000));
+    cmd.add_option("--jobs,-j", opts.jobs,
+                   "Threads running the checks (default 1); helps when TLS handshakes or "
+                   "many results keep one core busy")
+        ->check(CLI::Range(1, 256));
+    cmd.add_option("--dns", opts.dns,
+                   "DNS server (HOST:PORT) for target host names; default: resolv.conf");
+    add_fleet_options(cmd, opts.fleet);
+    cmd.add_flag("--strict", opts.strict,
+                 "Protocol violations (bare LF, control octets, mismatched continuation codes, "
+                 "replies over limits) fail the result they occur in");
+}
 
 void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& argv) {
     auto opts = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand("run", "Run suites against their targets and write reports");
-    cmd->add_option("suites", opts->suites.files, "Suite files")
-        ->required()
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--vantages", opts->suites.vantages_file,
-                    "Vantages file merged into every suite (same names replace the suite's)")
-        ->check(CLI::ExistingFile);
-    // One value per occurrence: a vector option would otherwise swallow the suite files that
-    // follow ("--skip tls suites/mx.yaml" ran nothing of mx.yaml).
-    cmd->add_option("--only", opts->only,
-                    "Run only checks whose id or tag matches (glob; repeatable)")
-        ->allow_extra_args(false);
-    cmd->add_option("--skip", opts->skip, "Skip checks whose id or tag matches (glob; repeatable)")
-        ->allow_extra_args(false);
-    cmd->add_option("--parallel", opts->parallel, "Checks in flight at once, over all targets")
-        ->check(CLI::Range(1, 10000));
-    cmd->add_option("--jobs,-j", opts->jobs,
-                    "Threads running the checks (default 1); helps when TLS handshakes or "
-                    "many results keep one core busy")
-        ->check(CLI::Range(1, 256));
-    cmd->add_option("--dns", opts->dns,
-                    "DNS server (HOST:PORT) for target host names; default: resolv.conf");
-    add_fleet_options(*cmd, opts->fleet);
-    cmd->add_flag("--strict", opts->strict,
-                  "Protocol violations (bare LF, control octets, mismatched continuation codes, "
-                  "replies over limits) fail the result they occur in");
+    add_selection_options(*cmd, *opts);
     reports::add_report_options(*cmd, opts->reports);
     cmd->callback(
         [opts, &action, argv] { action = [opts, argv] { return run_suites(*opts, argv); }; });

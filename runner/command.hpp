@@ -16,5 +16,7 @@ void add_list_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& argv);
 void add_agent_command(CLI::App& app, Action& action);
 void add_serve_command(CLI::App& app, Action& action);
+void add_snapshot_command(CLI::App& app, Action& action, const std::vector<std::string>& argv);
+void add_diff_command(CLI::App& app, Action& action, const std::vector<std::string>& argv);
 
 }  // namespace mailspec

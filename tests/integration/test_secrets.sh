@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Secrets never reach a report: suites authenticate with AUTH PLAIN, LOGIN and SCRAM-SHA-256,
-# on success and failure paths, and every output (JUnit, TAP, JSON, the console at -vv with
+# on success and failure paths, and every output (JUnit, TAP, JSON, HTML, Markdown, the console at -vv with
 # stderr) is searched for the password, its base64 at all three alignments inside a larger
 # base64 blob, and the AUTH PLAIN blob. None may appear.
 #
@@ -89,7 +89,7 @@ run() {
     local out=$work/$name
     mkdir -p "$out"
     env "$@" "$MAILSPEC" run "$suite" -vv --json "$out/results.json" --junit "$out/junit.xml" \
-        --tap "$out/report.tap" >"$out/console" 2>&1
+        --tap "$out/report.tap" --html "$out/report.html" --markdown "$out/report.md" >"$out/console" 2>&1
     echo "$?" >"$out/rc"
 }
 

@@ -39,6 +39,7 @@ TEST_F(MergeFixture, MergesShardsIntoEveryFormat) {
     opts.junit = (dir.path / "merged.xml").string();
     opts.tap = (dir.path / "merged.tap").string();
     opts.json = (dir.path / "merged.json").string();
+    opts.html = (dir.path / "merged.html").string();
     EXPECT_EQ(run_merge({a, b}, opts, streams(), {"mailspec", "merge", a, b}), 1);  // has fails
     EXPECT_EQ(err.str(), "");
     EXPECT_NE(out.str().find("8 results in"), std::string::npos);
@@ -50,6 +51,7 @@ TEST_F(MergeFixture, MergesShardsIntoEveryFormat) {
     ASSERT_TRUE(doc.load_file((dir.path / "merged.xml").c_str()));
     EXPECT_EQ(doc.child("testsuites").attribute("tests").as_int(), 8);
     EXPECT_NE(read_file(dir.path / "merged.tap").find("\n1..8\n"), std::string::npos);
+    EXPECT_NE(read_file(dir.path / "merged.html").find("<b>8</b>results"), std::string::npos);
 }
 
 TEST_F(MergeFixture, ExitCodeZeroWhenEverythingPassedOrWasSkipped) {
@@ -164,6 +166,28 @@ TEST_F(MergeFixture, SubcommandSetsTheAction) {
     EXPECT_EQ(rc, 1);  // the submission shard holds an error
     EXPECT_NE(console.find("ERROR"), std::string::npos);
     EXPECT_EQ(read_results_json(read_file(json_out)).results.size(), 3u);
+}
+
+TEST_F(MergeFixture, GithubStepSummaryGetsTheMarkdownAppended) {
+    auto a = write_shard("a.json", "submission");
+    auto summary = dir.path / "step-summary.md";
+    write_file(summary, "earlier\n");
+    CLI::App app;
+    std::function<int()> action;
+    add_merge_command(app, action);
+    std::vector<std::string> args{"mailspec", "merge", a, "-q"};
+    std::vector<const char*> argv;
+    for (auto& s : args)
+        argv.push_back(s.c_str());
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    ASSERT_TRUE(action);
+    setenv("GITHUB_STEP_SUMMARY", summary.c_str(), 1);
+    ::testing::internal::CaptureStdout();
+    action();
+    ::testing::internal::GetCapturedStdout();
+    unsetenv("GITHUB_STEP_SUMMARY");
+    auto text = read_file(summary);
+    EXPECT_EQ(text.rfind("earlier\n## mailspec: 0 failed, 1 errored, 3 results", 0), 0u) << text;
 }
 
 TEST_F(MergeFixture, SubcommandNeedsFiles) {
