@@ -23,8 +23,8 @@ expect() {
     "$ROOT/lab/up" --variant "$variant" >/dev/null || { check "lab/up --variant $variant"; bad "failed"; return; }
     local before
     before=$(sink_count)
-    "$MAILSPEC" run --vantages "$ROOT/lab/vantages.yaml" --json "$TMP/$variant.json" -q "${SUITES[@]}" \
-        >"$TMP/$variant.out" 2>&1
+    "$MAILSPEC" run --vantages "$ROOT/lab/vantages.yaml" --json "$TMP/$variant.json" \
+        --html "$TMP/$variant.html" -q "${SUITES[@]}" >"$TMP/$variant.out" 2>&1
     expect_matrix "$variant" "$TMP/$variant.json" "$@"
     check "$variant: nothing reached the sink"
     if [ "$(sink_count)" = "$before" ]; then ok; else bad "sink count moved from $before to $(sink_count)"; fi
@@ -45,6 +45,29 @@ expect open-relay \
     mx-baseline:relay-denied-from-outside/source-route-ip=fail open-relay-audit:no-open-relay/source-route-ip=fail \
     mx-baseline:relay-denied-from-outside/source-route-host=fail open-relay-audit:no-open-relay/source-route-host=fail \
     mx-baseline:relay-denied-from-outside/bang-at-ip=fail open-relay-audit:no-open-relay/bang-at-ip=fail
+# The auditor's view of that run: the HTML report rendered by headless Chromium (its script
+# ran, no error), the fail count as in the JSON, a failing relay trick's transcript shown, and
+# a screenshot taken.
+check "open-relay: the HTML report in Chromium shows the failures"
+if command -v chromium >/dev/null; then
+    fails=$(python3 -c 'import json, sys; print(sum(r["status"] == "fail" for r in json.load(open(sys.argv[1]))["results"]))' "$TMP/open-relay.json")
+    chrome=(timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$TMP/chrome")
+    dom=$("${chrome[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$TMP/open-relay.html" 2>"$TMP/chrome.log")
+    "${chrome[@]}" --screenshot="$TMP/open-relay.png" --window-size=1280,2000 "file://$TMP/open-relay.html" >/dev/null 2>&1
+    if [[ $dom == *'data-ok="true"'* ]] && ! grep -q Uncaught "$TMP/chrome.log" &&
+        [[ $dom == *"<div class=\"tile st-fail\" data-status=\"fail\"><b>$fails</b>fail</div>"* ]] &&
+        [[ $dom == *'relay-denied-from-outside/plain'* ]] && [[ $dom == *'relay-test.invalid'* ]] &&
+        [ "$(head -c 4 "$TMP/open-relay.png" | tail -c 3)" = PNG ]; then
+        ok
+        echo "    $fails failures shown; screenshot $(stat -c %s "$TMP/open-relay.png") bytes"
+    else
+        bad "fails=$fails" "$(grep -o '<div class="tile[^/]*</div>' <<<"$dom" | head -5; tail -5 "$TMP/chrome.log")"
+    fi
+elif [ -n "${CI:-}" ]; then
+    bad "chromium missing (./run setup installs it)"
+else
+    echo "skipped: chromium not installed (./run setup installs it)"
+fi
 expect percent-hack-relay \
     mx-baseline:relay-denied-from-outside/percent-host=fail open-relay-audit:no-open-relay/percent-host=fail
 expect no-starttls mx-baseline:ehlo-extensions=fail mx-baseline:starttls-certificate=fail
