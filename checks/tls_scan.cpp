@@ -453,6 +453,10 @@ boost::asio::awaitable<void> TlsScanCheck::run(CheckRun& run) const {
     if (scanner.best())
         for (auto& [k, v] : scanner.best()->properties())
             r.properties[k] = v;
+    // The scan does not judge trust (its clients load no trust store): the starttls and tls
+    // checks do.
+    r.properties.erase("tls.verified");
+    r.properties.erase("tls.verify_error");
     for (auto& [k, v] : scan_properties(report))
         r.properties[k] = v;
     r.actual = scan_summary(report);
