@@ -29,7 +29,7 @@ std::optional<CipherTraits> parse_cipher_description(std::string_view descriptio
         if (eq == std::string::npos) continue;  // "export" in descriptions of old builds
         const std::string key = field.substr(0, eq), value = field.substr(eq + 1);
         if (key == "Kx") {
-            t.kx = value;
+            t.kx = value.substr(0, value.find('('));  // "RSA(512)" in old export suites
             kx = true;
         } else if (key == "Au") {
             t.au = value;

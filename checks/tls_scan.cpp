@@ -68,14 +68,25 @@ void read_list_rule(SpecReader& r, const yaml::Node& n, const std::string& what,
                              std::pair{"only", &out.only}}) {
         if (!f.has(key)) continue;
         auto node = f.take(key);
-        auto items = read_strings(r, node, what + " " + key);
-        if (!items) continue;
-        for (const auto& item : *items) {
+        std::vector<yaml::Node> items;
+        if (node.is_list())
+            for (yaml::Node item : node.items())
+                items.push_back(item);
+        else
+            items.push_back(node);
+        for (const auto& item : items) {
+            // `[RC4, NULL]` as written in audits: YAML reads a plain NULL as null.
+            std::optional<std::string> text;
+            if (item.is_null() && text::to_lower(item.scalar()) == "null")
+                text = "NULL";
+            else
+                text = r.scalar(item, "each item of " + what + " " + key);
+            if (!text) continue;
             std::string why;
-            if (auto c = canon(item, why))
+            if (auto c = canon(*text, why))
                 list->push_back(*c);
             else
-                r.error(node, what + " " + key + ": \"" + item + "\" " + why);
+                r.error(item, what + " " + key + ": \"" + *text + "\" " + why);
         }
     }
     f.done();
