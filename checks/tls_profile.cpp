@@ -119,7 +119,9 @@ struct Judge {
     void groups() {
         if (p.groups.empty()) return;
         if (r.groups.empty()) {
-            add("groups", "not tested (no version accepted to ask at)", false);
+            add("groups",
+                "not tested (" + (r.groups_note.empty() ? "not asked" : r.groups_note) + ")",
+                false);
             return;
         }
         auto answer = [&](const std::string& g) -> const GroupScan* {

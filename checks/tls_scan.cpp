@@ -201,7 +201,10 @@ class Scanner {
         for (std::size_t i = 1; i < report_.versions.size(); ++i)
             tasks.push_back(scan_version(i, static_cast<TlsVersion>(i - 1)));
         co_await run_all(run_.executor(), std::move(tasks));
-        if (spec_.groups) co_await scan_groups();
+        if (spec_.groups)
+            co_await scan_groups();
+        else
+            report_.groups_note = "groups: false";
         if (best_) {
             report_.key_type = best_->key_type;
             report_.key_bits = best_->key_bits;
@@ -372,7 +375,10 @@ class Scanner {
         for (const auto& v : report_.versions)
             if (v.answer == Answer::accepted && (v.version == "TLSv1.3" || v.version == "TLSv1.2"))
                 at = &v;
-        if (!at) co_return;
+        if (!at) {
+            report_.groups_note = "neither TLS 1.2 nor 1.3 accepted";
+            co_return;
+        }
         report_.groups_version = at->version;
         const bool tls13 = at->version == "TLSv1.3";
         std::vector<std::string> ecdhe;

@@ -38,6 +38,7 @@ struct ScanReport {
     std::vector<VersionScan> versions;  // oldest first
     std::vector<GroupScan> groups;
     std::string groups_version;  // the version the groups were asked at
+    std::string groups_note;     // why groups were not asked, when they were not
     std::string key_type;        // certificate: "RSA", "EC"
     int key_bits = 0;
     std::string key_curve;
