@@ -152,6 +152,18 @@ struct Judge {
                                     ", expected at least " + std::to_string(*p.min_rsa_bits));
     }
 
+    void dh() {
+        if (!p.min_dh_bits) return;
+        std::vector<std::string> small;
+        for (const auto& d : r.dhe_exchanges())
+            if (d.bits < *p.min_dh_bits)
+                small.push_back(d.suite + " (" + d.version + ", DHE " + std::to_string(d.bits) +
+                                ")");
+        if (!small.empty())
+            add("min_dh_bits",
+                "DHE parameters below " + std::to_string(*p.min_dh_bits) + " bits: " + join(small));
+    }
+
     void forward_secrecy() {
         if (!p.forward_secrecy) return;
         std::vector<std::string> without;
@@ -188,6 +200,18 @@ struct Judge {
             add("ncsc-nl.ciphers", "suites to be phased out accepted: " + join(phase_out), false);
         for (const auto& g : r.accepted_groups())
             grade("ncsc-nl.groups", ncsc_group_level(g), g);
+        std::vector<std::string> dh_insufficient, dh_phase_out;
+        for (const auto& d : r.dhe_exchanges()) {
+            const std::string what =
+                d.suite + " (" + d.version + ", DHE " + std::to_string(d.bits) + ")";
+            const auto l = ncsc_dh_level(d.bits);
+            if (l == NcscLevel::insufficient) dh_insufficient.push_back(what);
+            if (l == NcscLevel::phase_out) dh_phase_out.push_back(what);
+        }
+        if (!dh_insufficient.empty())
+            add("ncsc-nl.dh", "insufficient DHE parameters: " + join(dh_insufficient));
+        if (!dh_phase_out.empty())
+            add("ncsc-nl.dh", "DHE parameters to be phased out: " + join(dh_phase_out), false);
         if (r.key_type == "RSA")
             grade("ncsc-nl.key", ncsc_rsa_level(r.key_bits),
                   "certificate key RSA " + std::to_string(r.key_bits));
@@ -216,6 +240,7 @@ std::optional<TlsProfile> named_profile(std::string_view name) {
         p.groups.only = {"X25519", "P-256", "P-384", "ffdhe2048", "ffdhe3072", "ffdhe4096"};
         p.forward_secrecy = true;
         p.min_rsa_bits = 2048;
+        p.min_dh_bits = 2048;
     } else if (name == "ncsc-nl") {
         p.ncsc = true;
     } else {
@@ -278,6 +303,12 @@ NcscLevel ncsc_group_level(std::string_view g) {
     return NcscLevel::insufficient;
 }
 
+NcscLevel ncsc_dh_level(int bits) {
+    if (bits >= 3072) return NcscLevel::sufficient;
+    if (bits >= 2048) return NcscLevel::phase_out;
+    return NcscLevel::insufficient;
+}
+
 NcscLevel ncsc_rsa_level(int bits) {
     if (bits >= 3072) return NcscLevel::good;
     if (bits >= 2048) return NcscLevel::sufficient;
@@ -290,6 +321,7 @@ std::vector<ProfileFinding> judge_profile(const TlsProfile& p, const ScanReport&
     j.ciphers();
     j.groups();
     j.key();
+    j.dh();
     j.forward_secrecy();
     j.ncsc();
     return std::move(j.out);
@@ -331,6 +363,7 @@ std::string describe_profile(const TlsProfile& p) {
     list("ciphers", ciphers);
     list("groups", p.groups);
     if (p.min_rsa_bits) parts.push_back("RSA keys >= " + std::to_string(*p.min_rsa_bits));
+    if (p.min_dh_bits) parts.push_back("DHE >= " + std::to_string(*p.min_dh_bits) + " bits");
     if (p.forward_secrecy) parts.push_back("forward secrecy");
     if (p.ncsc) parts.push_back("nothing NCSC-NL grades insufficient");
     return join(parts, "; ");

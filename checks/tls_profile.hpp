@@ -25,8 +25,9 @@ struct TlsProfile {
     std::string name;  // named profile it started from; empty: inline rules only
     ListRule versions, ciphers, groups;
     std::optional<int> min_rsa_bits;
-    bool forward_secrecy = false;  // every accepted suite is forward-secret
-    bool ncsc = false;             // also grade by the NCSC-NL levels (ncsc_level)
+    std::optional<int> min_dh_bits;  // finite-field DHE parameters the server chose
+    bool forward_secrecy = false;    // every accepted suite is forward-secret
+    bool ncsc = false;               // also grade by the NCSC-NL levels (ncsc_level)
 };
 
 // The built-in profiles; nullopt for an unknown name.
@@ -41,6 +42,7 @@ NcscLevel ncsc_version_level(std::string_view version);
 NcscLevel ncsc_cipher_level(const CipherTraits& t);
 NcscLevel ncsc_group_level(std::string_view group);
 NcscLevel ncsc_rsa_level(int bits);
+NcscLevel ncsc_dh_level(int bits);  // finite-field DHE parameters, as the ffdhe groups
 
 // A broken rule ("mozilla-intermediate versions.lacks: TLSv1.1 accepted"); `failing` false for
 // what is only reported (NCSC phase-out).

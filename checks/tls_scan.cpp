@@ -125,6 +125,7 @@ std::optional<TlsProfile> read_tls_profile(SpecReader& r, const yaml::Node& n,
     if (auto v = f.take("groups"); v.defined())
         read_list_rule(r, v, what + " groups", canon_group, p.groups);
     if (auto v = f.integer("min_rsa_bits", 512, 16384)) p.min_rsa_bits = static_cast<int>(*v);
+    if (auto v = f.integer("min_dh_bits", 512, 16384)) p.min_dh_bits = static_cast<int>(*v);
     if (auto v = f.choice("forward_secrecy", {"required", "optional"}))
         p.forward_secrecy = *v == "required";
     f.done();
@@ -303,6 +304,7 @@ class Scanner {
         }
         const std::string top = first.info->cipher;
         vs.ciphers.push_back(top);
+        vs.key_exchange[top] = first.info->group;
         // The same suites in reverse: a server that imposes its order picks the same one.
         std::vector<std::string> reversed(names.rbegin(), names.rend());
         std::optional<std::string> second;
@@ -311,7 +313,10 @@ class Scanner {
             auto p = co_await ask(rev, vs.version + " reversed " + short_list(reversed));
             if (p.answer == Answer::accepted) {
                 second = p.info->cipher;
-                if (*second != top) vs.ciphers.push_back(*second);
+                if (*second != top) {
+                    vs.ciphers.push_back(*second);
+                    vs.key_exchange[*second] = p.info->group;
+                }
             } else if (p.answer == Answer::unanswered) {
                 vs.complete = false;
                 report_.unanswered.push_back(vs.version + " suite order: " + p.reason);
@@ -364,6 +369,7 @@ class Scanner {
             }
             left.erase(it);
             vs.ciphers.push_back(chosen);
+            vs.key_exchange[chosen] = p.info->group;
         }
     }
 

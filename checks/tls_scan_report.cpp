@@ -71,6 +71,15 @@ std::vector<std::string> ScanReport::accepted_groups() const {
     return out;
 }
 
+std::vector<ScanReport::Dhe> ScanReport::dhe_exchanges() const {
+    std::vector<Dhe> out;
+    for (const auto& v : versions)
+        for (const auto& [suite, kx] : v.key_exchange)
+            if (kx.rfind("DHE ", 0) == 0)
+                out.push_back({v.version, suite, std::atoi(kx.c_str() + 4)});
+    return out;
+}
+
 std::vector<std::string> render_table(const ScanReport& r) {
     std::vector<std::string> out;
     out.push_back(fmt::format("{:<8} {:<11} {}", "version", "answer", "suites"));
@@ -91,10 +100,13 @@ std::vector<std::string> render_table(const ScanReport& r) {
             std::string kx, bits, weak;
             if (it != r.traits.end()) {
                 kx = it->second.kx + "/" + it->second.au;
+                if (auto e = v.key_exchange.find(c);
+                    e != v.key_exchange.end() && !e->second.empty())
+                    kx += " " + e->second;
                 bits = std::to_string(it->second.bits);
                 weak = join(weak_classes(it->second), ",");
             }
-            out.push_back(fmt::format("  {:>2}. {:<34} {:<10} {:>4}  {}", rank, c, kx, bits,
+            out.push_back(fmt::format("  {:>2}. {:<34} {:<19} {:>4}  {}", rank, c, kx, bits,
                                       weak.empty() ? "" : "weak: " + weak));
         }
     }
@@ -138,6 +150,10 @@ std::map<std::string, std::string> scan_properties(const ScanReport& r) {
         if (!nt.empty()) p["tls.groups.not_tested"] = join(nt);
         p["tls.groups.version"] = r.groups_version;
     }
+    int dhe_min = 0;
+    for (const auto& d : r.dhe_exchanges())
+        if (dhe_min == 0 || d.bits < dhe_min) dhe_min = d.bits;
+    if (dhe_min) p["tls.dhe.min_bits"] = std::to_string(dhe_min);
     if (auto k = key_line(r); !k.empty()) p["tls.cert.key"] = k;
     if (!r.signature_algorithm.empty()) p["tls.cert.signature"] = r.signature_algorithm;
     p["tls.scan.handshakes"] = std::to_string(r.handshakes);

@@ -26,6 +26,8 @@ struct VersionScan {
     std::optional<bool> server_order;  // unset: fewer than two suites, or not asked
     std::size_t offered = 0;           // suites the scan could offer at this version
     bool complete = true;              // false: some suite questions went unanswered
+    // The key exchange each accepted suite was seen with: "X25519", "P-256", "DHE 2048".
+    std::map<std::string, std::string> key_exchange;
 };
 
 struct GroupScan {
@@ -53,6 +55,12 @@ struct ScanReport {
     // Every (version, suite) accepted.
     std::vector<std::pair<std::string, std::string>> accepted_ciphers() const;
     std::vector<std::string> accepted_groups() const;
+    // Every (version, suite, bits) accepted with a finite-field DHE exchange.
+    struct Dhe {
+        std::string version, suite;
+        int bits = 0;
+    };
+    std::vector<Dhe> dhe_exchanges() const;
     bool complete() const { return unanswered.empty(); }
 };
 

@@ -105,6 +105,8 @@ expect_eq "correct: 25 TLSv1.3 suites" "TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY
 expect_eq "correct: 25 follows the client's order (tls_preempt_cipherlist = no)" client \
     "$(prop "$J" mx-floor tls.cipher_order.TLSv1.2)"
 expect_has "correct: 25 groups include X25519" X25519 "$(prop "$J" mx-floor tls.groups)"
+# Postfix's anonymous 128-bit suites use 1024-bit DH parameters (testssl.sh reports the same).
+expect_eq "correct: smallest DHE parameters" 1024 "$(prop "$J" mx-floor tls.dhe.min_bits)"
 expect_eq "correct: certificate key" "RSA 2048" "$(prop "$J" mx-floor tls.cert.key)"
 expect_eq "correct: certificate signature" sha256WithRSAEncryption "$(prop "$J" mx-floor tls.cert.signature)"
 # Independent witnesses: s_client agrees with what the scan reports for a suite in and out.

@@ -106,6 +106,9 @@ ScanReport sample() {
         r.traits[t.name] = t;
     }
     r.traits["AES128-SHA"].iana = "TLS_RSA_WITH_AES_128_CBC_SHA";
+    r.versions[3].key_exchange = {{"ECDHE-RSA-AES128-GCM-SHA256", "X25519"},
+                                  {"AES128-SHA", ""},
+                                  {"ADH-AES256-GCM-SHA384", "DHE 1024"}};
     r.groups = {{"X25519", Answer::accepted, ""},
                 {"P-256", Answer::accepted, ""},
                 {"P-521", Answer::accepted, ""},
@@ -182,6 +185,22 @@ TEST(TlsProfile, ACleanScanMeetsTheRules) {
     EXPECT_THAT(failing(judge_profile(p, r)), IsEmpty());
 }
 
+TEST(TlsProfile, DheParameters) {
+    TlsProfile p;
+    p.min_dh_bits = 2048;
+    EXPECT_THAT(failing(judge_profile(p, sample())),
+                Contains("min_dh_bits: DHE parameters below 2048 bits: ADH-AES256-GCM-SHA384 "
+                         "(TLSv1.2, DHE 1024)"));
+    p.min_dh_bits = 1024;
+    EXPECT_THAT(failing(judge_profile(p, sample())), IsEmpty());
+    EXPECT_THAT(failing(judge_profile(*named_profile("ncsc-nl"), sample())),
+                Contains("ncsc-nl ncsc-nl.dh: insufficient DHE parameters: ADH-AES256-GCM-SHA384 "
+                         "(TLSv1.2, DHE 1024)"));
+    EXPECT_EQ(ncsc_dh_level(2048), NcscLevel::phase_out);
+    EXPECT_EQ(ncsc_dh_level(4096), NcscLevel::sufficient);
+    EXPECT_EQ(scan_properties(sample())["tls.dhe.min_bits"], "1024");
+}
+
 TEST(TlsProfile, MozillaIntermediate) {
     auto p = named_profile("mozilla-intermediate");
     ASSERT_TRUE(p);
@@ -247,6 +266,8 @@ TEST(TlsScanReport, TableAndProperties) {
     EXPECT_TRUE(has_line("TLSv1.2  accepted    3 of 90 offered, client order"));
     EXPECT_TRUE(has_line("2. AES128-SHA"));
     EXPECT_TRUE(has_line("weak: kRSA,SHA1,CBC"));
+    EXPECT_TRUE(has_line("ADH-AES256-GCM-SHA384              DH/None DHE 1024"));
+    EXPECT_TRUE(has_line("ECDHE-RSA-AES128-GCM-SHA256        ECDH/RSA X25519"));
     EXPECT_TRUE(
         has_line("groups (TLSv1.3): X25519=accepted P-256=accepted P-521=accepted "
                  "ffdhe2048=refused"));
@@ -298,6 +319,7 @@ TEST_F(TlsScanParse, TypedSpec) {
         "        profile: mozilla-intermediate\n        versions: { lacks: [tls1.0, TLSv1.1] }\n"
         "        ciphers: { lacks: [rc4, 3DES, NULL, EXPORT, kRSA, AES128-SHA] }\n"
         "        groups: { has: [secp256r1] }\n        min_rsa_bits: 3072\n"
+        "        min_dh_bits: 3072\n"
         "        forward_secrecy: required\n");
     for (const auto& d : r.diagnostics)
         ADD_FAILURE() << d.str();
@@ -314,6 +336,7 @@ TEST_F(TlsScanParse, TypedSpec) {
               (std::vector<std::string>{"RC4", "3DES", "NULL", "EXPORT", "kRSA", "AES128-SHA"}));
     EXPECT_EQ(c->profile->groups.has, (std::vector<std::string>{"P-256"}));
     EXPECT_EQ(c->profile->min_rsa_bits, 3072);
+    EXPECT_EQ(c->profile->min_dh_bits, 3072);
     EXPECT_TRUE(c->profile->forward_secrecy);
     EXPECT_FALSE(c->profile->ciphers.only.empty());  // from the named profile
 }
