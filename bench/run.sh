@@ -8,8 +8,11 @@
 #   (e) mailspec load over TLS (implicit and STARTTLS, new and resumed sessions) vs openssl
 #       s_time against mailspec sink: the machine's TLS handshake rate
 #   (f) 500 targets x the mx-baseline suite in a network namespace, sharded 1, 2 and 4 ways
+#   (g) a full TLS enumeration (tls_scan) of the lab Postfix port 25 vs testssl.sh --starttls
+#       smtp (-p -E, the same questions; and its default run, once), with a side-by-side
+#       comparison of what both report
 # Medians of RUNS runs (default 5) go to bench/RESULTS.md (or $BENCH_RESULTS).
-# Usage: bench/run.sh [--runs N] [--only a,b,c,d,e,f]      env: MAILSPEC = the binary to measure
+# Usage: bench/run.sh [--runs N] [--only a,b,c,d,e,f,g]    env: MAILSPEC = the binary to measure
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,12 +20,12 @@ ROOT=$(dirname "$BENCH")
 MAILSPEC=${MAILSPEC:-$ROOT/build/mailspec}
 RESULTS=${BENCH_RESULTS:-$BENCH/RESULTS.md}
 RUNS=5
-ONLY=a,b,c,d,e,f
+ONLY=a,b,c,d,e,f,g
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --only) ONLY=$2; shift 2 ;;
-        *) echo "usage: bench/run.sh [--runs N] [--only a,b,c,d,e,f]" >&2; exit 2 ;;
+        *) echo "usage: bench/run.sh [--runs N] [--only a,b,c,d,e,f,g]" >&2; exit 2 ;;
     esac
 done
 [ -x "$MAILSPEC" ] || { echo "bench: build mailspec first ($MAILSPEC)" >&2; exit 1; }
@@ -219,6 +222,48 @@ if wants a; then
     "$ROOT/lab/down" >/dev/null
 fi
 
+# --- (g) TLS enumeration: tls_scan vs testssl.sh, against the lab Postfix port 25 ---------
+if wants g; then
+    command -v testssl >/dev/null || { echo "bench: missing testssl (Debian package testssl.sh)" >&2; exit 1; }
+    echo "== (g) TLS enumeration of 127.0.0.10:25: tls_scan vs testssl.sh (waiting for the lab lock)"
+    # shellcheck source=../lab/lib/testing.sh
+    . "$ROOT/lab/lib/testing.sh"
+    lab_require
+    lab_lock
+    trap '"$ROOT/lab/down" >/dev/null 2>&1 || true; servers_cleanup' EXIT
+    "$ROOT/lab/up" >/dev/null
+    cat >"$work/tls-scan.yaml" <<'YAML'
+suite: bench-tls-scan
+targets:
+  mx: { host: 127.0.0.10, port: 25, tls_name: mail.lab.test }
+defaults: { timeout: 120s }
+checks:
+  - id: mx-scan
+    target: mx
+    tls_scan:
+YAML
+    # testssl.sh refuses to overwrite a JSON file; its exit code counts findings, not failures.
+    testssl_cmd=(bash -c 'f=$1; shift; rm -f "$f"; testssl --quiet --color 0 --warnings off \
+        --starttls smtp "$@" --jsonfile "$f" 127.0.0.10:25; exit 0' testssl)
+    for r in $(seq "$RUNS"); do
+        measure g "mailspec tls_scan" "$r" "$work/tls-scan.out" \
+            "$MAILSPEC" run "$work/tls-scan.yaml" -q --json "$work/tls-scan.json"
+        measure g "mailspec tls_scan --jobs 2" "$r" "$work/tls-scan2.out" \
+            "$MAILSPEC" run "$work/tls-scan.yaml" -q --jobs 2
+        measure g "testssl.sh -p -E" "$r" "$work/testssl.out" "${testssl_cmd[@]}" "$work/testssl.json" -p -E
+    done
+    # The run auditors make (protocols, ciphers, vulnerabilities, certificate, ...), once: a
+    # superset of the questions, so a ratio against it flatters mailspec; reported, not targeted.
+    measure g "testssl.sh (default run, once)" 1 "$work/testssl-full.out" \
+        "${testssl_cmd[@]}" "$work/testssl-full.json"
+    python3 "$BENCH/tls_compare.py" "$work/tls-scan.json" mx-scan "$work/testssl.json" \
+        >"$work/tls-compare.md"
+    "$MAILSPEC" run "$work/tls-scan.yaml" -vv | grep -E ' == [0-9]+ handshakes' | sed 's/.*== //' \
+        >"$work/tls-handshakes.txt" || true
+    "$ROOT/lab/down" >/dev/null
+fi
+
+BENCH_TLS_COMPARE=$work/tls-compare.md BENCH_TLS_HANDSHAKES=$work/tls-handshakes.txt \
 BENCH_FLEET_COUNTS=$work/fleet-counts.txt python3 "$BENCH/report.py" "$rows" "$RUNS" \
     "${MESSAGES:-3000}" "${size:-}" "$RESULTS" >"$RESULTS.new"
 mv "$RESULTS.new" "$RESULTS"

@@ -12,6 +12,7 @@ std::shared_ptr<const Check> parse_auth_required(const yaml::Node& body, ParseCo
 std::shared_ptr<const Check> parse_auth(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_starttls(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_tls(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_tls_scan(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_recipient(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_sender(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_vrfy(const yaml::Node& body, ParseContext& ctx);

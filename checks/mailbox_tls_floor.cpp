@@ -1,6 +1,5 @@
-#include <type_traits>
-
 #include "checks/mailbox_support.hpp"
+#include "checks/mailbox_upgrade.hpp"
 #include "checks/smtp_support.hpp"
 #include "transport/imap_client.hpp"
 #include "transport/pop3_client.hpp"
@@ -8,27 +7,6 @@
 namespace mailspec {
 
 namespace {
-
-// Connects and, on a STARTTLS target, asks for TLS; the handshake is where the floor shows.
-template <typename Client>
-boost::asio::awaitable<void> upgrade(Client& client, const Target& target, bool implicit,
-                                     bool& handshaking, std::vector<std::string>& errors) {
-    handshaking = implicit;
-    co_await client.open(endpoint_of(target));
-    handshaking = false;
-    if (implicit) co_return;
-    handshaking = true;
-    if constexpr (std::is_same_v<Client, transport::Pop3Client>) {
-        client.session().stls();
-        co_await client.run("STLS");
-        if (!client.connection().tls_active()) errors.push_back("version probe: STLS refused");
-    } else {
-        client.session().starttls();
-        co_await client.run("STARTTLS");
-        if (!client.connection().tls_active()) errors.push_back("version probe: STARTTLS refused");
-    }
-    handshaking = false;
-}
 
 template <typename Client, typename Limits>
 boost::asio::awaitable<void> probe(CheckRun& run, const TlsAssertions& a, bool implicit,
@@ -46,7 +24,7 @@ boost::asio::awaitable<void> probe(CheckRun& run, const TlsAssertions& a, bool i
     bool handshaking = false;
     std::vector<std::string> errors;
     try {
-        co_await upgrade(client, run.target(), implicit, handshaking, errors);
+        co_await upgrade_mailbox(client, run.target(), implicit, handshaking, errors);
         if (const auto& info = client.connection().tls_info())
             v.problems.push_back("accepted a " + info->version + " handshake (" + info->cipher +
                                  "), expected refusal below " + floor_s);

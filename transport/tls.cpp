@@ -1,5 +1,8 @@
 #include "transport/tls.hpp"
 
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/provider.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -89,6 +92,75 @@ std::vector<std::string> subject_alt_names(X509* cert) {
 
 }  // namespace
 
+std::string group_alias(const std::string& openssl_name);
+
+namespace {
+
+void read_key(X509* cert, TlsInfo& info) {
+    if (const int nid = X509_get_signature_nid(cert); nid != NID_undef)
+        info.signature_algorithm = OBJ_nid2ln(nid);
+    EVP_PKEY* key = X509_get0_pubkey(cert);
+    if (!key) return;
+    info.key_bits = EVP_PKEY_get_bits(key);
+    if (const char* t = EVP_PKEY_get0_type_name(key)) info.key_type = t;
+    char curve[80];
+    std::size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve,
+                                       &len) == 1)
+        info.key_curve.assign(curve, len);
+}
+
+// The group of the key exchange. TLS 1.3 always has one; for TLS 1.2 and below only an
+// (EC)DHE exchange does, and then the server's ephemeral key says which (a DHE group is
+// named by its size: servers send their own parameters there, not a named group).
+std::string negotiated_group(SSL* ssl) {
+    if (SSL_version(ssl) == TLS1_3_VERSION) {
+        const int nid = SSL_get_negotiated_group(ssl);
+        if (nid == NID_undef) return {};
+        if (const char* n = SSL_group_to_name(ssl, nid)) return group_alias(n);
+        return group_alias(OBJ_nid2sn(nid));
+    }
+    EVP_PKEY* tmp = nullptr;
+    if (SSL_get_peer_tmp_key(ssl, &tmp) != 1 || !tmp) return {};
+    std::string out;
+    char name[80];
+    std::size_t len = 0;
+    if (EVP_PKEY_is_a(tmp, "DH"))
+        out = "DHE " + std::to_string(EVP_PKEY_get_bits(tmp));
+    else if (EVP_PKEY_is_a(tmp, "X25519"))
+        out = "X25519";
+    else if (EVP_PKEY_is_a(tmp, "X448"))
+        out = "X448";
+    else if (EVP_PKEY_get_utf8_string_param(tmp, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name,
+                                            &len) == 1)
+        out = group_alias(std::string(name, len));
+    EVP_PKEY_free(tmp);
+    return out;
+}
+
+}  // namespace
+
+std::string group_alias(const std::string& openssl_name) {
+    if (openssl_name == "prime256v1" || openssl_name == "secp256r1") return "P-256";
+    if (openssl_name == "secp384r1") return "P-384";
+    if (openssl_name == "secp521r1") return "P-521";
+    if (openssl_name == "x25519") return "X25519";
+    if (openssl_name == "x448") return "X448";
+    return openssl_name;
+}
+
+void enable_legacy_algorithms() {
+    // Once per process: the default provider stays, the legacy one adds what OpenSSL 3 moved
+    // out (whatever this build still has). Missing legacy.so only means fewer ciphers to offer.
+    static const bool loaded = [] {
+        OSSL_PROVIDER_load(nullptr, "default");
+        OSSL_PROVIDER_load(nullptr, "legacy");
+        ERR_clear_error();
+        return true;
+    }();
+    (void)loaded;
+}
+
 std::optional<TlsVersion> tls_version_from_string(std::string_view s) {
     std::string v = text::to_lower(s);
     for (std::string_view prefix : {"tlsv", "tls"})
@@ -125,6 +197,12 @@ std::string TlsInfo::summary() const {
     return s;
 }
 
+std::string TlsInfo::key_description() const {
+    std::string s = key_type + " " + std::to_string(key_bits);
+    if (!key_curve.empty()) s += " (" + key_curve + ")";
+    return s;
+}
+
 std::map<std::string, std::string> TlsInfo::properties() const {
     std::map<std::string, std::string> p{{"tls.version", version},
                                          {"tls.cipher", cipher},
@@ -140,7 +218,10 @@ std::map<std::string, std::string> TlsInfo::properties() const {
         p["tls.not_before"] = not_before;
         p["tls.not_after"] = not_after;
         p["tls.fingerprint"] = fingerprint_sha256;
+        if (!key_type.empty()) p["tls.cert.key"] = key_description();
+        if (!signature_algorithm.empty()) p["tls.cert.signature"] = signature_algorithm;
     }
+    if (!group.empty()) p["tls.group"] = group;
     return p;
 }
 
@@ -148,7 +229,10 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options) {
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
     SSL_CTX* native = ctx->native_handle();
     boost::system::error_code ec;
-    if (options.ca_file.empty()) {
+    if (options.scan && options.ca_file.empty()) {
+        // A scan reports the certificate, it does not judge it: parsing the system store
+        // (some 140 certificates) for each of its many contexts was most of its client CPU.
+    } else if (options.ca_file.empty()) {
         ctx->set_default_verify_paths(ec);
         if (ec) setup_error("cannot load the system trust store: " + ec.message());
     } else {
@@ -162,11 +246,18 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options) {
         SSL_CTX_set_security_level(native, 0);
     if (options.max_version)
         SSL_CTX_set_max_proto_version(native, openssl_version(*options.max_version));
+    if (options.scan) {
+        enable_legacy_algorithms();
+        SSL_CTX_set_security_level(native, 0);
+        SSL_CTX_set_options(native, SSL_OP_LEGACY_SERVER_CONNECT);
+    }
     if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(native, options.ciphers.c_str()) != 1)
         setup_error("no usable cipher in \"" + options.ciphers + "\"");
     if (!options.ciphersuites.empty() &&
         SSL_CTX_set_ciphersuites(native, options.ciphersuites.c_str()) != 1)
         setup_error("no usable TLS 1.3 cipher suite in \"" + options.ciphersuites + "\"");
+    if (!options.groups.empty() && SSL_CTX_set1_groups_list(native, options.groups.c_str()) != 1)
+        setup_error("no usable group in \"" + options.groups + "\"");
     // Verification is judged after the handshake (inspect_tls), so the handshake itself does
     // not abort on an untrusted certificate.
     ctx->set_verify_mode(ssl::verify_none);
@@ -191,6 +282,7 @@ void prepare_tls(SSL* ssl, const TlsOptions& options, const std::string& host) {
 
 TlsInfo inspect_tls(SSL* ssl) {
     TlsInfo info;
+    info.group = negotiated_group(ssl);
     info.version = SSL_get_version(ssl);
     if (const char* c = SSL_get_cipher_name(ssl)) info.cipher = c;
     X509* cert = SSL_get1_peer_certificate(ssl);
@@ -217,6 +309,7 @@ TlsInfo inspect_tls(SSL* ssl) {
             info.fingerprint_sha256 += hex[md[i] & 15];
         }
     }
+    read_key(cert, info);
     X509_free(cert);
     const long result = SSL_get_verify_result(ssl);
     info.verified = result == X509_V_OK;

@@ -32,6 +32,11 @@ struct TlsOptions {
     std::optional<TlsVersion> max_version;
     std::string ciphers;       // OpenSSL cipher list for TLS 1.2 and below
     std::string ciphersuites;  // TLS 1.3 cipher suites
+    std::string groups;        // key-exchange groups, "X25519:P-256"; empty: OpenSSL's default
+    // A scanner's client (tls_scan): security level 0, legacy algorithms (3DES, SHA-1
+    // signatures), servers without RFC 5746 renegotiation; it must be able to ask about
+    // everything a server might still accept.
+    bool scan = false;
 };
 
 struct TlsInfo {
@@ -44,15 +49,29 @@ struct TlsInfo {
     std::string not_before;         // ISO 8601 UTC
     std::string not_after;
     std::optional<std::chrono::system_clock::time_point> not_after_time;
-    std::string fingerprint_sha256;  // upper-case hex, colon-separated
+    std::string fingerprint_sha256;   // upper-case hex, colon-separated
+    std::string group;                // key exchange, "X25519", "ffdhe2048"; empty: none (kRSA)
+    std::string key_type;             // certificate public key: "RSA", "EC", "ED25519"
+    int key_bits = 0;                 // 2048; for EC the curve size
+    std::string key_curve;            // EC keys: "prime256v1"
+    std::string signature_algorithm;  // of the certificate, "sha256WithRSAEncryption"
     bool verified = false;
     std::string verify_error;  // why not, e.g. "hostname mismatch"; empty when verified
 
     // One line for the transcript.
     std::string summary() const;
+    // "RSA 2048", "EC 256 (prime256v1)".
+    std::string key_description() const;
     // tls.version, tls.cipher, tls.subject, ... for Result::properties.
     std::map<std::string, std::string> properties() const;
 };
+
+// OpenSSL's name of a group in the names scanners use: "secp384r1" -> "P-384", "x25519" ->
+// "X25519"; others unchanged.
+std::string group_alias(const std::string& openssl_name);
+
+// Loads OpenSSL 3's legacy provider next to the default one (once per process), for scans.
+void enable_legacy_algorithms();
 
 // A client context holding the trust store, protocol range and ciphers. Build it once and share
 // it between connections; throws StepError(usage, "TLS setup") on unusable options.

@@ -73,6 +73,19 @@ expect_match "weak-tls: TLS 1.0 accepted on 25" '^handshake completed with TLSv1
 expect_match "weak-tls: TLS 1.1 accepted on 993" '^handshake completed with TLSv1\.1$' \
     "$(tls_summary "$(tls_probe 993 implicit -tls1_1)")"
 
+use rsa-kex
+expect_match "rsa-kex: TLS 1.2 with RSA key exchange accepted on 25" '^handshake completed with TLSv1\.2$' \
+    "$(tls_summary "$(tls_probe 25 starttls -tls1_2)")"
+expect_match "rsa-kex: the suite is kRSA" 'Cipher is AES' "$(tls_probe 25 starttls -tls1_2)"
+expect_match "rsa-kex: TLS 1.3 refused on 465" '^handshake failed' \
+    "$(tls_summary "$(tls_probe 465 implicit -tls1_3)")"
+
+use weak-key
+expect_match "weak-key: 25 presents a 1024-bit RSA key" 'Server public key is 1024 bit' \
+    "$(tls_probe 25 starttls -tls1_2)"
+expect_match "weak-key: 993 presents a 1024-bit RSA key" 'Server public key is 1024 bit' \
+    "$(tls_probe 993 implicit -tls1_2)"
+
 use expired-cert
 expect_match "expired-cert: 25 presents an expired certificate" 'Verify return code: 10 \(certificate has expired\)' \
     "$(tls_probe 25 starttls -tls1_2)"

@@ -89,6 +89,9 @@ std::shared_ptr<boost::asio::ssl::context> TestCa::server_context(
         SSL_CTX_set_security_level(native, 0);
         SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
     }
+    if (!s.ciphers.empty())
+        check(SSL_CTX_set_cipher_list(native, s.ciphers.c_str()) == 1, "cipher list");
+    if (s.server_order) SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
     if (s.min_version) SSL_CTX_set_min_proto_version(native, s.min_version);
     if (s.max_version) SSL_CTX_set_max_proto_version(native, s.max_version);
     return ctx;

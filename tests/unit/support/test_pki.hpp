@@ -16,7 +16,9 @@ struct ServerTlsSettings {
     int days_valid = 365;  // not after: now + days (negative: already expired)
     int min_version = 0;   // TLS1_VERSION ...; 0 = OpenSSL's default
     int max_version = 0;
-    bool legacy = false;  // "@SECLEVEL=0" so that TLS 1.0/1.1 can really be negotiated
+    bool legacy = false;        // "@SECLEVEL=0" so that TLS 1.0/1.1 can really be negotiated
+    std::string ciphers;        // TLS <= 1.2 suites the server accepts; empty: OpenSSL's default
+    bool server_order = false;  // the server's order of `ciphers` wins over the client's
 };
 
 class TestCa {
