@@ -187,7 +187,7 @@ asio::awaitable<void> ConnectionBase::tls_handshake(const std::string& step) {
     } catch (const StepError& e) {
         fail(e.kind(), e.step(), e.reason());
     }
-    note(tls_info_->summary());
+    note(tls_info_->summary(!set_.tls.scan));
 }
 
 void ConnectionBase::require_verified(const std::string& step) {

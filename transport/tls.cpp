@@ -189,10 +189,11 @@ std::string_view to_string(TlsVersion v) {
     return "unknown";
 }
 
-std::string TlsInfo::summary() const {
+std::string TlsInfo::summary(bool trust) const {
     std::string s = "TLS " + version + " " + cipher;
     if (!peer_certificate) return s + ", no server certificate";
     s += ", subject " + subject + ", issuer " + issuer + ", not after " + not_after;
+    if (!trust) return s + ", trust not judged (scan)";
     s += verified ? ", verified" : ", NOT verified (" + verify_error + ")";
     return s;
 }

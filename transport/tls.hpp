@@ -58,8 +58,9 @@ struct TlsInfo {
     bool verified = false;
     std::string verify_error;  // why not, e.g. "hostname mismatch"; empty when verified
 
-    // One line for the transcript.
-    std::string summary() const;
+    // One line for the transcript; without `trust` (a scan, which loads no trust store) it
+    // says the certificate was not judged rather than "NOT verified".
+    std::string summary(bool trust = true) const;
     // "RSA 2048", "EC 256 (prime256v1)".
     std::string key_description() const;
     // tls.version, tls.cipher, tls.subject, ... for Result::properties.

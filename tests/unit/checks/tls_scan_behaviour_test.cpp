@@ -80,6 +80,8 @@ TEST_F(TlsScanChecks, ATableInTheTranscript) {
     EXPECT_THAT(all, HasSubstr("TLSv1.2  accepted    1 of"));
     EXPECT_THAT(all, HasSubstr("1. ECDHE-ECDSA-AES128-GCM-SHA256"));
     EXPECT_THAT(all, HasSubstr("STARTTLS"));  // one handshake's dialogue is kept
+    EXPECT_THAT(all, HasSubstr("trust not judged (scan)"));
+    EXPECT_THAT(all, Not(HasSubstr("NOT verified")));
 }
 
 TEST_F(TlsScanChecks, BacksOffFrom421AndIsInconclusive) {
