@@ -1,4 +1,5 @@
 #include "transport/tls.hpp"
+#include "transport/openssl_version.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -18,20 +19,6 @@ namespace mailspec::transport {
 namespace ssl = boost::asio::ssl;
 
 namespace {
-
-int openssl_version(TlsVersion v) {
-    switch (v) {
-        case TlsVersion::tls1_0:
-            return TLS1_VERSION;
-        case TlsVersion::tls1_1:
-            return TLS1_1_VERSION;
-        case TlsVersion::tls1_2:
-            return TLS1_2_VERSION;
-        case TlsVersion::tls1_3:
-            return TLS1_3_VERSION;
-    }
-    return 0;
-}
 
 [[noreturn]] void setup_error(const std::string& what) {
     throw StepError(StepError::Kind::usage, "TLS setup", what);

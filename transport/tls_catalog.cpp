@@ -1,4 +1,5 @@
 #include "transport/tls_catalog.hpp"
+#include "transport/openssl_version.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -8,20 +9,6 @@
 namespace mailspec::transport {
 
 namespace {
-
-int openssl_version_of(TlsVersion v) {
-    switch (v) {
-        case TlsVersion::tls1_0:
-            return TLS1_VERSION;
-        case TlsVersion::tls1_1:
-            return TLS1_1_VERSION;
-        case TlsVersion::tls1_2:
-            return TLS1_2_VERSION;
-        case TlsVersion::tls1_3:
-            return TLS1_3_VERSION;
-    }
-    return 0;
-}
 
 struct CtxFree {
     void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
@@ -48,7 +35,7 @@ std::vector<OfferableCipher> offerable_ciphers(TlsVersion v) {
     std::vector<OfferableCipher> out;
     std::unique_ptr<SSL_CTX, CtxFree> ctx(SSL_CTX_new(TLS_client_method()));
     if (!ctx) return out;
-    const int ver = openssl_version_of(v);
+    const int ver = openssl_version(v);
     SSL_CTX_set_security_level(ctx.get(), 0);
     if (SSL_CTX_set_min_proto_version(ctx.get(), ver) != 1 ||
         SSL_CTX_set_max_proto_version(ctx.get(), ver) != 1 ||
