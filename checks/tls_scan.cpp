@@ -229,8 +229,8 @@ class Scanner {
     }
 
     // One question, retried after the server pushed back.
-    boost::asio::awaitable<ProbeReply> ask(const Offer& offer, const std::string& label) {
-        ProbeReply p;
+    boost::asio::awaitable<HandshakeReply> ask(const Offer& offer, const std::string& label) {
+        HandshakeReply p;
         for (int attempt = 0;; ++attempt) {
             co_await gate_.acquire();
             ++report_.handshakes;

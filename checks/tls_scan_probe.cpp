@@ -22,7 +22,7 @@ void offer_into(const ScanWay& way, const Offer& offer, transport::TlsOptions& t
 
 // A failed step: the handshake refused (alert, close) is an answer; our side unable to offer
 // is "not tested"; anything else (timeout, connect, 4xx) leaves the question unanswered.
-void judge_error(const transport::StepError& e, bool handshaking, ProbeReply& p) {
+void judge_error(const transport::StepError& e, bool handshaking, HandshakeReply& p) {
     using K = transport::StepError::Kind;
     p.reason = e.what();
     if (handshaking && handshake_refused(e))
@@ -37,8 +37,8 @@ void judge_error(const transport::StepError& e, bool handshaking, ProbeReply& p)
         p.pushed_back = true;
 }
 
-boost::asio::awaitable<ProbeReply> ask_smtp(CheckRun& run, const ScanWay& way, const Offer& offer) {
-    ProbeReply p;
+boost::asio::awaitable<HandshakeReply> ask_smtp(CheckRun& run, const ScanWay& way, const Offer& offer) {
+    HandshakeReply p;
     auto client = make_smtp_client(run, [&](transport::SmtpClientOptions& o) {
         offer_into(way, offer, o.tls);
         o.implicit_tls = way.implicit;
@@ -82,9 +82,9 @@ boost::asio::awaitable<ProbeReply> ask_smtp(CheckRun& run, const ScanWay& way, c
 }
 
 template <typename Client, typename Limits>
-boost::asio::awaitable<ProbeReply> ask_mailbox(CheckRun& run, const ScanWay& way,
+boost::asio::awaitable<HandshakeReply> ask_mailbox(CheckRun& run, const ScanWay& way,
                                                const Offer& offer, Limits limits) {
-    ProbeReply p;
+    HandshakeReply p;
     auto o = mailbox_options(run, TlsAssertions{});
     offer_into(way, offer, o.tls);
     o.implicit_tls = way.implicit;
@@ -109,7 +109,7 @@ boost::asio::awaitable<ProbeReply> ask_mailbox(CheckRun& run, const ScanWay& way
 
 }  // namespace
 
-boost::asio::awaitable<ProbeReply> ask_handshake(CheckRun& run, const ScanWay& way,
+boost::asio::awaitable<HandshakeReply> ask_handshake(CheckRun& run, const ScanWay& way,
                                                  const Offer& offer) {
     switch (way.protocol) {
         case ScanProtocol::smtp:
@@ -121,7 +121,7 @@ boost::asio::awaitable<ProbeReply> ask_handshake(CheckRun& run, const ScanWay& w
             co_return co_await ask_mailbox<transport::ImapClient>(run, way, offer,
                                                                   transport::probe_imap_limits());
     }
-    co_return ProbeReply{};
+    co_return HandshakeReply{};
 }
 
 }  // namespace mailspec

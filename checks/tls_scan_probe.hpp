@@ -33,7 +33,7 @@ struct Offer {
     std::string groups;        // empty: OpenSSL's default groups
 };
 
-struct ProbeReply {
+struct HandshakeReply {
     Answer answer = Answer::unanswered;      // accepted, refused, not_tested, unanswered
     std::optional<transport::TlsInfo> info;  // when accepted
     std::string reason;                      // why refused / not tested / unanswered
@@ -41,7 +41,7 @@ struct ProbeReply {
     Transcript transcript;
 };
 
-boost::asio::awaitable<ProbeReply> ask_handshake(CheckRun& run, const ScanWay& way,
+boost::asio::awaitable<HandshakeReply> ask_handshake(CheckRun& run, const ScanWay& way,
                                                  const Offer& offer);
 
 }  // namespace mailspec
