@@ -256,10 +256,20 @@ YAML
     # superset of the questions, so a ratio against it flatters mailspec; reported, not targeted.
     measure g "testssl.sh (default run, once)" 1 "$work/testssl-full.out" \
         "${testssl_cmd[@]}" "$work/testssl-full.json"
-    python3 "$BENCH/tls_compare.py" "$work/tls-scan.json" mx-scan "$work/testssl.json" \
-        >"$work/tls-compare.md"
     "$MAILSPEC" run "$work/tls-scan.yaml" -vv | grep -E ' == [0-9]+ handshakes' | sed 's/.*== //' \
         >"$work/tls-handshakes.txt" || true
+    # Same findings on every lab TLS variant: one untimed run of each tool per variant, with
+    # testssl.sh's certificate (-S) and renegotiation (-R) answers for the side by side.
+    : >"$work/tls-compare.md"
+    for variant in correct weak-tls rsa-kex weak-key; do
+        echo "   variant $variant"
+        "$ROOT/lab/up" --variant "$variant" >/dev/null
+        "$MAILSPEC" run "$work/tls-scan.yaml" -q --json "$work/scan-$variant.json" >/dev/null || true
+        "${testssl_cmd[@]}" "$work/testssl-$variant.json" -p -E -S -R >/dev/null 2>&1
+        { echo "### variant $variant"; echo
+          python3 "$BENCH/tls_compare.py" "$work/scan-$variant.json" mx-scan "$work/testssl-$variant.json"
+          echo; } >>"$work/tls-compare.md"
+    done
     "$ROOT/lab/down" >/dev/null
 fi
 

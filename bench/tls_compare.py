@@ -53,6 +53,27 @@ for name, ts_id, ts_key in VERSIONS:
     if not same_state:
         diffs.append(f"{name}: mailspec {ms}, testssl.sh {ts_state}")
 out.append("")
+# The certificate key and secure renegotiation (testssl.sh -S and -R; absent without them).
+extra = []
+ts_key = ts_by_id.get("cert_keySize", {}).get("finding", "")
+if ts_key:
+    m = re.match(r"(\w+) (\d+) bits", ts_key)
+    ts_desc = f"{m.group(1)} {m.group(2)}" if m else ts_key
+    ms_key = props.get("tls.cert.key", "")
+    same = ms_key.split(" (")[0] == ts_desc
+    extra.append(f"| certificate key | {ms_key} | {ts_key} | {'yes' if same else 'NO'} |")
+    if not same:
+        diffs.append(f"certificate key: mailspec {ms_key}, testssl.sh {ts_key}")
+ts_reneg = ts_by_id.get("secure_renego", {}).get("finding", "")
+if ts_reneg:
+    ms_reneg = props.get("tls.secure_renegotiation", "not applicable")
+    ts_yes = "supported" in ts_reneg and "not" not in ts_reneg
+    same = (ms_reneg == "yes") == ts_yes
+    extra.append(f"| secure renegotiation | {ms_reneg} | {ts_reneg} | {'yes' if same else 'NO'} |")
+    if not same:
+        diffs.append(f"secure renegotiation: mailspec {ms_reneg}, testssl.sh {ts_reneg}")
+if extra:
+    out += ["| finding | mailspec | testssl.sh | same |", "|---|---|---|---|"] + extra + [""]
 if diffs:
     out += ["Differences:", ""] + [f"- {d}" for d in diffs]
 else:

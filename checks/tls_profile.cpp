@@ -176,6 +176,24 @@ struct Judge {
             add("forward_secrecy", "suites without forward secrecy accepted: " + join(without));
     }
 
+    void session() {
+        if (p.secure_renegotiation && r.secure_renegotiation == false)
+            add("secure_renegotiation",
+                r.insecure_renegotiation_at + " handshake without RFC 5746 secure renegotiation");
+        if (p.no_early_data) {
+            if (r.early_data == Answer::accepted)
+                add("early_data", "TLS 1.3 session tickets allow 0-RTT early data (" +
+                                      std::to_string(r.max_early_data) +
+                                      " bytes), which can be replayed");
+            else if (r.early_data == Answer::unanswered)
+                add("early_data", "not tested (" + r.early_data_note + ")", false);
+        }
+        if (p.no_compression && r.compression == Answer::accepted)
+            add("compression", "TLS compression accepted (CRIME)");
+        else if (p.no_compression && r.compression != Answer::refused)
+            add("compression", "not tested (" + r.compression_note + ")", false);
+    }
+
     void ncsc() {
         if (!p.ncsc) return;
         auto grade = [&](const char* rule, NcscLevel level, const std::string& what) {
@@ -242,7 +260,11 @@ std::optional<TlsProfile> named_profile(std::string_view name) {
         p.min_rsa_bits = 2048;
         p.min_dh_bits = 2048;
     } else if (name == "ncsc-nl") {
+        // As Internet.nl grades: insecure renegotiation, 0-RTT and compression fail.
         p.ncsc = true;
+        p.secure_renegotiation = true;
+        p.no_early_data = true;
+        p.no_compression = true;
     } else {
         return std::nullopt;
     }
@@ -323,6 +345,7 @@ std::vector<ProfileFinding> judge_profile(const TlsProfile& p, const ScanReport&
     j.key();
     j.dh();
     j.forward_secrecy();
+    j.session();
     j.ncsc();
     return std::move(j.out);
 }
@@ -365,6 +388,9 @@ std::string describe_profile(const TlsProfile& p) {
     if (p.min_rsa_bits) parts.push_back("RSA keys >= " + std::to_string(*p.min_rsa_bits));
     if (p.min_dh_bits) parts.push_back("DHE >= " + std::to_string(*p.min_dh_bits) + " bits");
     if (p.forward_secrecy) parts.push_back("forward secrecy");
+    if (p.secure_renegotiation) parts.push_back("secure renegotiation");
+    if (p.no_early_data) parts.push_back("no 0-RTT");
+    if (p.no_compression) parts.push_back("no compression");
     if (p.ncsc) parts.push_back("nothing NCSC-NL grades insufficient");
     return join(parts, "; ");
 }

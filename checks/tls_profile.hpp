@@ -25,9 +25,12 @@ struct TlsProfile {
     std::string name;  // named profile it started from; empty: inline rules only
     ListRule versions, ciphers, groups;
     std::optional<int> min_rsa_bits;
-    std::optional<int> min_dh_bits;  // finite-field DHE parameters the server chose
-    bool forward_secrecy = false;    // every accepted suite is forward-secret
-    bool ncsc = false;               // also grade by the NCSC-NL levels (ncsc_level)
+    std::optional<int> min_dh_bits;     // finite-field DHE parameters the server chose
+    bool forward_secrecy = false;       // every accepted suite is forward-secret
+    bool secure_renegotiation = false;  // RFC 5746 at every accepted TLS <= 1.2 handshake
+    bool no_early_data = false;         // TLS 1.3 tickets allow no 0-RTT (replayable data)
+    bool no_compression = false;        // no TLS compression (CRIME)
+    bool ncsc = false;                  // also grade by the NCSC-NL levels (ncsc_level)
 };
 
 // The built-in profiles; nullopt for an unknown name.

@@ -128,6 +128,11 @@ std::optional<TlsProfile> read_tls_profile(SpecReader& r, const yaml::Node& n,
     if (auto v = f.integer("min_dh_bits", 512, 16384)) p.min_dh_bits = static_cast<int>(*v);
     if (auto v = f.choice("forward_secrecy", {"required", "optional"}))
         p.forward_secrecy = *v == "required";
+    if (auto v = f.choice("secure_renegotiation", {"required", "optional"}))
+        p.secure_renegotiation = *v == "required";
+    if (auto v = f.choice("early_data", {"refused", "allowed"})) p.no_early_data = *v == "refused";
+    if (auto v = f.choice("compression", {"refused", "allowed"}))
+        p.no_compression = *v == "refused";
     f.done();
     if (r.error_count() != errors) return std::nullopt;
     return p;
@@ -202,6 +207,9 @@ class Scanner {
         for (std::size_t i = 1; i < report_.versions.size(); ++i)
             tasks.push_back(scan_version(i, static_cast<TlsVersion>(i - 1)));
         co_await run_all(run_.executor(), std::move(tasks));
+        if (report_.early_data == Answer::not_tested)
+            report_.early_data_note = "TLS 1.3 not accepted";
+        report_.compression_note = transport::compression_note();
         if (spec_.groups)
             co_await scan_groups();
         else
@@ -251,12 +259,37 @@ class Scanner {
             outcome += " " + p.info->cipher + (p.info->group.empty() ? "" : " " + p.info->group);
         if (!p.reason.empty() && p.answer != Answer::accepted) outcome += " (" + p.reason + ")";
         note(label + " -> " + outcome);
+        if (p.answer == Answer::accepted) record_session_facts(*p.info);
         if (p.answer == Answer::accepted && !kept_dialogue_) {
             kept_dialogue_ = true;
             evidence_.insert(evidence_.begin(), p.transcript.begin(), p.transcript.end());
         }
         if (p.answer == Answer::unanswered && why_none_.empty()) why_none_ = p.reason;
         co_return p;
+    }
+
+    // Renegotiation and 0-RTT come with every accepted handshake; one without RFC 5746, or
+    // one ticket allowing early data, decides.
+    void record_session_facts(const transport::TlsInfo& info) {
+        if (info.secure_renegotiation) {
+            if (report_.secure_renegotiation != false) {
+                report_.secure_renegotiation = *info.secure_renegotiation;
+                if (!*info.secure_renegotiation) report_.insecure_renegotiation_at = info.version;
+            }
+        }
+        if (info.version != "TLSv1.3") return;
+        if (info.ticket_max_early_data && *info.ticket_max_early_data > 0) {
+            report_.early_data = Answer::accepted;
+            report_.max_early_data = std::max(report_.max_early_data, *info.ticket_max_early_data);
+        } else if (report_.early_data != Answer::accepted) {
+            if (info.ticket_max_early_data) {
+                report_.early_data = Answer::refused;
+                report_.early_data_note = "session tickets allow no early data";
+            } else if (report_.early_data != Answer::refused) {
+                report_.early_data = Answer::refused;
+                report_.early_data_note = "no session ticket: no resumption, so no 0-RTT";
+            }
+        }
     }
 
     Offer offer_for(TlsVersion v, const std::vector<std::string>& names) const {

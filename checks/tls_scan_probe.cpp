@@ -37,7 +37,8 @@ void judge_error(const transport::StepError& e, bool handshaking, HandshakeReply
         p.pushed_back = true;
 }
 
-boost::asio::awaitable<HandshakeReply> ask_smtp(CheckRun& run, const ScanWay& way, const Offer& offer) {
+boost::asio::awaitable<HandshakeReply> ask_smtp(CheckRun& run, const ScanWay& way,
+                                                const Offer& offer) {
     HandshakeReply p;
     auto client = make_smtp_client(run, [&](transport::SmtpClientOptions& o) {
         offer_into(way, offer, o.tls);
@@ -69,11 +70,13 @@ boost::asio::awaitable<HandshakeReply> ask_smtp(CheckRun& run, const ScanWay& wa
                 }
             }
         }
+        // QUIT's reply is read over TLS, which brings the TLS 1.3 session tickets with it;
+        // closing records what they allow (0-RTT).
+        co_await quit_quietly(*client);
         if (client->tls_info()) {
             p.answer = Answer::accepted;
             p.info = *client->tls_info();
         }
-        co_await quit_quietly(*client);
     } catch (const transport::StepError& e) {
         judge_error(e, handshaking, p);
     }
@@ -81,9 +84,25 @@ boost::asio::awaitable<HandshakeReply> ask_smtp(CheckRun& run, const ScanWay& wa
     co_return p;
 }
 
+// One exchange over TLS, so that TLS 1.3 session tickets (sent after the handshake) are read.
+template <typename Client>
+boost::asio::awaitable<void> say_goodbye(Client& client) {
+    try {
+        if constexpr (std::is_same_v<Client, transport::Pop3Client>) {
+            client.session().quit();
+            co_await client.run("QUIT");
+        } else {
+            client.session().logout();
+            co_await client.run("LOGOUT");
+        }
+    } catch (const transport::StepError&) {
+        // the handshake's answer stands; only the ticket may be missing
+    }
+}
+
 template <typename Client, typename Limits>
 boost::asio::awaitable<HandshakeReply> ask_mailbox(CheckRun& run, const ScanWay& way,
-                                               const Offer& offer, Limits limits) {
+                                                   const Offer& offer, Limits limits) {
     HandshakeReply p;
     auto o = mailbox_options(run, TlsAssertions{});
     offer_into(way, offer, o.tls);
@@ -93,6 +112,8 @@ boost::asio::awaitable<HandshakeReply> ask_mailbox(CheckRun& run, const ScanWay&
     std::vector<std::string> errors;
     try {
         co_await upgrade_mailbox(client, run.target(), way.implicit, handshaking, errors);
+        if (client.connection().tls_active()) co_await say_goodbye(client);
+        client.connection().close();  // records the session ticket's early data, if one came
         if (const auto& info = client.connection().tls_info()) {
             p.answer = Answer::accepted;
             p.info = *info;
@@ -110,7 +131,7 @@ boost::asio::awaitable<HandshakeReply> ask_mailbox(CheckRun& run, const ScanWay&
 }  // namespace
 
 boost::asio::awaitable<HandshakeReply> ask_handshake(CheckRun& run, const ScanWay& way,
-                                                 const Offer& offer) {
+                                                     const Offer& offer) {
     switch (way.protocol) {
         case ScanProtocol::smtp:
             co_return co_await ask_smtp(run, way, offer);

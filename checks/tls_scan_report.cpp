@@ -80,6 +80,24 @@ std::vector<ScanReport::Dhe> ScanReport::dhe_exchanges() const {
     return out;
 }
 
+namespace {
+
+std::string renegotiation_word(const ScanReport& r) {
+    if (!r.secure_renegotiation) return "not applicable (no TLS <= 1.2 handshake accepted)";
+    if (*r.secure_renegotiation) return "secure (RFC 5746)";
+    return "INSECURE: no RFC 5746 at " + r.insecure_renegotiation_at;
+}
+
+std::string early_data_word(const ScanReport& r) {
+    if (r.early_data == Answer::accepted)
+        return fmt::format("ACCEPTED: session tickets allow {} bytes of early data",
+                           r.max_early_data);
+    return std::string(to_string(r.early_data)) +
+           (r.early_data_note.empty() ? "" : " (" + r.early_data_note + ")");
+}
+
+}  // namespace
+
 std::vector<std::string> render_table(const ScanReport& r) {
     std::vector<std::string> out;
     out.push_back(fmt::format("{:<8} {:<11} {}", "version", "answer", "suites"));
@@ -118,6 +136,10 @@ std::vector<std::string> render_table(const ScanReport& r) {
     }
     if (auto k = key_line(r); !k.empty())
         out.push_back("certificate: " + k + ", signed " + r.signature_algorithm);
+    out.push_back("renegotiation: " + renegotiation_word(r));
+    out.push_back("0-RTT: " + early_data_word(r));
+    out.push_back("compression: " + std::string(to_string(r.compression)) +
+                  (r.compression_note.empty() ? "" : " (" + r.compression_note + ")"));
     out.push_back(fmt::format("{} handshakes{}", r.handshakes,
                               r.backoffs ? fmt::format(", backed off {} times", r.backoffs) : ""));
     for (const auto& u : r.unanswered)
@@ -156,6 +178,12 @@ std::map<std::string, std::string> scan_properties(const ScanReport& r) {
     if (dhe_min) p["tls.dhe.min_bits"] = std::to_string(dhe_min);
     if (auto k = key_line(r); !k.empty()) p["tls.cert.key"] = k;
     if (!r.signature_algorithm.empty()) p["tls.cert.signature"] = r.signature_algorithm;
+    if (r.secure_renegotiation)
+        p["tls.secure_renegotiation"] = *r.secure_renegotiation ? "yes" : "no";
+    p["tls.early_data"] = std::string(to_string(r.early_data));
+    if (r.early_data == Answer::accepted)
+        p["tls.early_data.max_bytes"] = std::to_string(r.max_early_data);
+    p["tls.compression"] = std::string(to_string(r.compression));
     p["tls.scan.handshakes"] = std::to_string(r.handshakes);
     if (r.backoffs) p["tls.scan.backoffs"] = std::to_string(r.backoffs);
     return p;

@@ -4,6 +4,7 @@
 // the key-exchange groups, the certificate key. Plain data with its renderings: the table for
 // the transcript and the Result properties.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,6 +46,18 @@ struct ScanReport {
     int key_bits = 0;
     std::string key_curve;
     std::string signature_algorithm;
+    // RFC 5746 over every accepted TLS <= 1.2 handshake: unset when none was accepted (TLS
+    // 1.3 has no renegotiation); false names the first version seen without it.
+    std::optional<bool> secure_renegotiation;
+    std::string insecure_renegotiation_at;
+    // 0-RTT from the TLS 1.3 session tickets: accepted (a ticket allows early data), refused
+    // (tickets allow none, or no ticket at all), not_tested (TLS 1.3 not accepted).
+    Answer early_data = Answer::not_tested;
+    std::uint32_t max_early_data = 0;
+    std::string early_data_note;
+    // TLS compression (CRIME) is asked only when the local OpenSSL can offer it.
+    Answer compression = Answer::not_tested;
+    std::string compression_note;
     std::map<std::string, CipherTraits> traits;  // by suite name, for every suite offered
     std::size_t handshakes = 0;
     std::size_t backoffs = 0;             // 421 or refused connections the scan backed off from

@@ -74,6 +74,9 @@ void ConnectionBase::close() {
         socket_.close(ignored);
         if (connected_) note("connection closed");
     }
+    // Session tickets arrive after the handshake: what the last one allows is known only now.
+    if (tls_ && tls_info_)
+        tls_info_->ticket_max_early_data = ticket_max_early_data(tls_->native_handle());
     tls_.reset();
     discard_input();
 }

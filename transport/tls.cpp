@@ -139,12 +139,18 @@ std::string group_alias(const std::string& openssl_name) {
 void enable_legacy_algorithms() {
     // Once per process: the default provider stays, the legacy one adds what OpenSSL 3 moved
     // out (whatever this build still has). Missing legacy.so only means fewer ciphers to offer.
-    static const bool loaded = [] {
-        OSSL_PROVIDER_load(nullptr, "default");
-        OSSL_PROVIDER_load(nullptr, "legacy");
-        ERR_clear_error();
-        return true;
-    }();
+    // Unloaded at exit, before OpenSSL's own cleanup (registered earlier), so that the leak
+    // checker sees nothing left.
+    struct Providers {
+        OSSL_PROVIDER* base = OSSL_PROVIDER_load(nullptr, "default");
+        OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+        Providers() { ERR_clear_error(); }
+        ~Providers() {
+            if (legacy) OSSL_PROVIDER_unload(legacy);
+            if (base) OSSL_PROVIDER_unload(base);
+        }
+    };
+    static const Providers loaded;
     (void)loaded;
 }
 
@@ -210,6 +216,7 @@ std::map<std::string, std::string> TlsInfo::properties() const {
         if (!signature_algorithm.empty()) p["tls.cert.signature"] = signature_algorithm;
     }
     if (!group.empty()) p["tls.group"] = group;
+    if (secure_renegotiation) p["tls.secure_renegotiation"] = *secure_renegotiation ? "yes" : "no";
     return p;
 }
 
@@ -273,6 +280,8 @@ TlsInfo inspect_tls(SSL* ssl) {
     info.group = negotiated_group(ssl);
     info.version = SSL_get_version(ssl);
     if (const char* c = SSL_get_cipher_name(ssl)) info.cipher = c;
+    if (SSL_version(ssl) < TLS1_3_VERSION)
+        info.secure_renegotiation = SSL_get_secure_renegotiation_support(ssl) == 1;
     X509* cert = SSL_get1_peer_certificate(ssl);
     if (!cert) {
         info.verify_error = "server sent no certificate";
@@ -303,6 +312,14 @@ TlsInfo inspect_tls(SSL* ssl) {
     info.verified = result == X509_V_OK;
     if (!info.verified) info.verify_error = X509_verify_cert_error_string(result);
     return info;
+}
+
+std::optional<std::uint32_t> ticket_max_early_data(SSL* ssl) {
+    if (SSL_version(ssl) < TLS1_3_VERSION) return std::nullopt;
+    SSL_SESSION* session = SSL_get_session(ssl);
+    // OpenSSL replaces the handshake's session by one per NewSessionTicket it reads.
+    if (!session || SSL_SESSION_is_resumable(session) != 1) return std::nullopt;
+    return SSL_SESSION_get_max_early_data(session);
 }
 
 }  // namespace mailspec::transport

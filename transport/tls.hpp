@@ -5,6 +5,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +58,11 @@ struct TlsInfo {
     std::string signature_algorithm;  // of the certificate, "sha256WithRSAEncryption"
     bool verified = false;
     std::string verify_error;  // why not, e.g. "hostname mismatch"; empty when verified
+    // RFC 5746 renegotiation_info seen; unset at TLS 1.3, which has no renegotiation.
+    std::optional<bool> secure_renegotiation;
+    // TLS 1.3 session ticket read after the handshake (ConnectionBase::close() records it):
+    // the early data (0-RTT) it allows, 0 when none; unset while no ticket was seen.
+    std::optional<std::uint32_t> ticket_max_early_data;
 
     // One line for the transcript; without `trust` (a scan, which loads no trust store) it
     // says the certificate was not judged rather than "NOT verified".
@@ -83,5 +89,9 @@ void prepare_tls(SSL* ssl, const TlsOptions& options, const std::string& host);
 
 // Reads version, cipher, certificate and verification result after the handshake.
 TlsInfo inspect_tls(SSL* ssl);
+
+// The early data the session's TLS 1.3 ticket allows; nullopt when no ticket arrived (tickets
+// come after the handshake, so only once the client has read from the server).
+std::optional<std::uint32_t> ticket_max_early_data(SSL* ssl);
 
 }  // namespace mailspec::transport

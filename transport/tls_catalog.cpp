@@ -82,6 +82,13 @@ bool can_offer_sslv3() {
 #endif
 }
 
+std::string compression_note() {
+    const auto* methods = SSL_COMP_get_compression_methods();
+    if (!methods || sk_SSL_COMP_num(methods) == 0)
+        return "the local OpenSSL has no compression method to offer";
+    return "not asked: the scan offers no compression";
+}
+
 std::vector<OfferableGroup> scan_groups() {
     enable_legacy_algorithms();
     std::vector<OfferableGroup> out;

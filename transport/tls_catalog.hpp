@@ -24,6 +24,10 @@ std::vector<OfferableCipher> offerable_ciphers(TlsVersion v);
 // Whether this OpenSSL can offer SSLv3 at all (Debian's cannot: built without it).
 bool can_offer_sslv3();
 
+// Why TLS compression is not asked about: this OpenSSL has no compression method to offer
+// (Debian's is built without zlib), or the scan does not ask although it could.
+std::string compression_note();
+
 // The groups a scan asks about, in the scanner's names (X25519, P-256, ffdhe2048, ...), with
 // whether this OpenSSL can offer each one.
 struct OfferableGroup {

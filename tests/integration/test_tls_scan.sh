@@ -3,8 +3,9 @@
 # 1.3 (TLS 1.0/1.1 refused, SSLv3 not tested: Debian's OpenSSL cannot offer it), the suites of
 # each and the groups, over SMTP STARTTLS, SMTPS, IMAP STARTTLS and POP3S; on weak-tls it sees
 # TLS 1.0/1.1 accepted; on rsa-kex only kRSA suites at TLS 1.2; on weak-key a 1024-bit key.
-# Each profile verdict names the broken rule. Every enumeration is checked against
-# openssl s_client for a few of its answers, so the scan cannot agree with itself only.
+# Secure renegotiation and 0-RTT are read off the handshakes. Each profile verdict names the
+# broken rule. Every enumeration is checked against openssl s_client for a few of its answers,
+# so the scan cannot agree with itself only.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
@@ -109,6 +110,14 @@ expect_has "correct: 25 groups include X25519" X25519 "$(prop "$J" mx-floor tls.
 expect_eq "correct: smallest DHE parameters" 1024 "$(prop "$J" mx-floor tls.dhe.min_bits)"
 expect_eq "correct: certificate key" "RSA 2048" "$(prop "$J" mx-floor tls.cert.key)"
 expect_eq "correct: certificate signature" sha256WithRSAEncryption "$(prop "$J" mx-floor tls.cert.signature)"
+expect_eq "correct: 25 secure renegotiation (RFC 5746)" yes "$(prop "$J" mx-floor tls.secure_renegotiation)"
+expect_eq "correct: 25 s_client also sees secure renegotiation" 1 \
+    "$(openssl s_client -starttls smtp -connect 127.0.0.10:25 -tls1_2 </dev/null 2>/dev/null | grep -c '^Secure Renegotiation IS supported')"
+# Postfix's TLS 1.3 session tickets allow no early data; Dovecot's neither.
+expect_eq "correct: 25 no 0-RTT" refused "$(prop "$J" mx-floor tls.early_data)"
+expect_eq "correct: POP3S no 0-RTT" refused "$(prop "$J" pop3s-floor tls.early_data)"
+expect_eq "correct: compression not tested (Debian's OpenSSL has no zlib)" "not tested" \
+    "$(prop "$J" mx-floor tls.compression)"
 # Independent witnesses: s_client agrees with what the scan reports for a suite in and out.
 expect_eq "correct: s_client also gets AES128-SHA at TLSv1.2" AES128-SHA "$(s_client_cipher 25 -tls1_2 AES128-SHA)"
 expect_eq "correct: s_client is refused an ECDSA suite" "" "$(s_client_cipher 25 -tls1_2 ECDHE-ECDSA-AES256-GCM-SHA384)"

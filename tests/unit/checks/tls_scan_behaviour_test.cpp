@@ -72,6 +72,42 @@ TEST_F(TlsScanChecks, ProfileRulesJudgeTheScan) {
     EXPECT_THAT(r.expected, HasSubstr("ciphers lacks CBC kRSA"));
 }
 
+// 0-RTT is read off the TLS 1.3 session tickets the server sends after the handshake.
+TEST_F(TlsScanChecks, ZeroRttFromTheSessionTickets) {
+    auto b = with_tls();
+    SSL_CTX_set_max_early_data(b.tls->native_handle(), 16384);
+    auto r = run(b, "tls_scan: { groups: false, tls_profile: { early_data: refused } }");
+    EXPECT_EQ(r.status, Status::fail);
+    EXPECT_THAT(r.message, HasSubstr("early_data: TLS 1.3 session tickets allow 0-RTT early "
+                                     "data (16384 bytes)"));
+    EXPECT_EQ(r.properties["tls.early_data"], "accepted");
+    EXPECT_EQ(r.properties["tls.early_data.max_bytes"], "16384");
+}
+
+TEST_F(TlsScanChecks, TicketsWithoutEarlyDataOrNoTicketsAreNoZeroRtt) {
+    const std::string check = "tls_scan: { groups: false, tls_profile: { early_data: refused } }";
+    auto r = run(with_tls(), check);
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    EXPECT_EQ(r.properties["tls.early_data"], "refused");
+    auto b = with_tls();
+    SSL_CTX_set_num_tickets(b.tls->native_handle(), 0);
+    r = run(b, check);
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    std::string all;
+    for (const auto& l : r.transcript)
+        all += l.text + "\n";
+    EXPECT_THAT(all, HasSubstr("0-RTT: refused (no session ticket: no resumption, so no 0-RTT)"));
+}
+
+TEST_F(TlsScanChecks, SecureRenegotiationAtTls12) {
+    auto r = run(with_tls(tls12("ECDHE-ECDSA-AES128-GCM-SHA256")),
+                 "tls_scan: { groups: false, tls_profile: { secure_renegotiation: required } }");
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    EXPECT_EQ(r.properties["tls.secure_renegotiation"], "yes");
+    EXPECT_EQ(r.properties["tls.compression"], "not tested");
+    EXPECT_EQ(r.properties["tls.early_data"], "not tested");  // no TLS 1.3
+}
+
 TEST_F(TlsScanChecks, ATableInTheTranscript) {
     auto r = run(with_tls(tls12("ECDHE-ECDSA-AES128-GCM-SHA256")), "tls_scan: { groups: false }");
     std::string all;

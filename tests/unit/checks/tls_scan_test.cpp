@@ -16,6 +16,7 @@ namespace mailspec {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -254,6 +255,35 @@ TEST(TlsProfile, NcscFailsInsufficientAndNotesPhaseOut) {
     EXPECT_THAT(n, Contains(HasSubstr("suites to be phased out accepted: AES128-SHA (TLSv1)")));
 }
 
+TEST(TlsProfile, RenegotiationEarlyDataAndCompression) {
+    TlsProfile p;
+    p.secure_renegotiation = p.no_early_data = p.no_compression = true;
+    ScanReport r = sample();
+    r.secure_renegotiation = false;
+    r.insecure_renegotiation_at = "TLSv1";
+    r.early_data = Answer::accepted;
+    r.max_early_data = 16384;
+    r.compression_note = "the local OpenSSL has no compression method to offer";
+    auto fs = judge_profile(p, r);
+    EXPECT_THAT(failing(fs),
+                ElementsAre("secure_renegotiation: TLSv1 handshake without RFC 5746 secure "
+                            "renegotiation",
+                            "early_data: TLS 1.3 session tickets allow 0-RTT early data (16384 "
+                            "bytes), which can be replayed"));
+    // What could not be asked is a note, never a pass in disguise nor a failure.
+    EXPECT_THAT(notes(fs), ElementsAre("compression: not tested (the local OpenSSL has no "
+                                       "compression method to offer)"));
+
+    r.secure_renegotiation = true;
+    r.early_data = Answer::refused;
+    EXPECT_THAT(failing(judge_profile(p, r)), IsEmpty());
+    r.secure_renegotiation.reset();  // TLS 1.3 only: nothing to judge
+    EXPECT_THAT(failing(judge_profile(p, r)), IsEmpty());
+    // ncsc-nl includes the three rules.
+    auto ncsc = *named_profile("ncsc-nl");
+    EXPECT_TRUE(ncsc.secure_renegotiation && ncsc.no_early_data && ncsc.no_compression);
+}
+
 TEST(TlsScanReport, TableAndProperties) {
     auto r = sample();
     auto lines = render_table(r);
@@ -273,7 +303,20 @@ TEST(TlsScanReport, TableAndProperties) {
                  "ffdhe2048=refused"));
     EXPECT_TRUE(has_line("certificate: RSA 2048, signed sha256WithRSAEncryption"));
     EXPECT_TRUE(has_line("12 handshakes"));
+    EXPECT_TRUE(has_line("renegotiation: not applicable (no TLS <= 1.2 handshake accepted)"));
+    EXPECT_TRUE(has_line("0-RTT: not tested"));
+    r.secure_renegotiation = false;
+    r.insecure_renegotiation_at = "TLSv1";
+    r.early_data = Answer::accepted;
+    r.max_early_data = 16384;
+    lines = render_table(r);
+    EXPECT_TRUE(has_line("renegotiation: INSECURE: no RFC 5746 at TLSv1"));
+    EXPECT_TRUE(has_line("0-RTT: ACCEPTED: session tickets allow 16384 bytes of early data"));
     auto p = scan_properties(r);
+    EXPECT_EQ(p["tls.secure_renegotiation"], "no");
+    EXPECT_EQ(p["tls.early_data"], "accepted");
+    EXPECT_EQ(p["tls.early_data.max_bytes"], "16384");
+    EXPECT_EQ(p["tls.compression"], "not tested");
     EXPECT_EQ(p["tls.versions"], "TLSv1 TLSv1.2 TLSv1.3");
     EXPECT_EQ(p["tls.versions.refused"], "TLSv1.1");
     EXPECT_EQ(p["tls.versions.not_tested"], "SSLv3");
@@ -320,7 +363,8 @@ TEST_F(TlsScanParse, TypedSpec) {
         "        ciphers: { lacks: [rc4, 3DES, NULL, EXPORT, kRSA, AES128-SHA] }\n"
         "        groups: { has: [secp256r1] }\n        min_rsa_bits: 3072\n"
         "        min_dh_bits: 3072\n"
-        "        forward_secrecy: required\n");
+        "        forward_secrecy: required\n        secure_renegotiation: required\n"
+        "        early_data: refused\n        compression: allowed\n");
     for (const auto& d : r.diagnostics)
         ADD_FAILURE() << d.str();
     ASSERT_TRUE(r.suite);
@@ -338,6 +382,9 @@ TEST_F(TlsScanParse, TypedSpec) {
     EXPECT_EQ(c->profile->min_rsa_bits, 3072);
     EXPECT_EQ(c->profile->min_dh_bits, 3072);
     EXPECT_TRUE(c->profile->forward_secrecy);
+    EXPECT_TRUE(c->profile->secure_renegotiation);
+    EXPECT_TRUE(c->profile->no_early_data);
+    EXPECT_FALSE(c->profile->no_compression);
     EXPECT_FALSE(c->profile->ciphers.only.empty());  // from the named profile
 }
 
@@ -369,6 +416,8 @@ TEST_F(TlsScanParse, LocatedErrors) {
         HasSubstr("8:20: tls_scan of check 'c' tls_profile profile \"mozilla-ancient\" is "
                   "not a known profile: use mozilla-modern, mozilla-intermediate, ncsc-nl"));
     EXPECT_THAT(error("      tls_profile: { forward_secrecy: sometimes }\n"), HasSubstr("8:"));
+    EXPECT_THAT(error("      tls_profile: { early_data: never }\n"),
+                HasSubstr("8:34: 'early_data' must be one of refused, allowed, not 'never'"));
     EXPECT_THAT(error("      protocol: smtps\n"), HasSubstr("8:17:"));
     EXPECT_THAT(error("      tls_profile: { min_rsa_bit: 2048 }\n"), HasSubstr("unknown key"));
 }
