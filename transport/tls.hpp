@@ -57,6 +57,8 @@ struct TlsInfo {
     std::string signature_algorithm;  // of the certificate, "sha256WithRSAEncryption"
     bool verified = false;
     std::string verify_error;  // why not, e.g. "hostname mismatch"; empty when verified
+    // The chain as the server sent it, leaf first, DER (DANE matches against it).
+    std::vector<std::vector<unsigned char>> chain_der;
 
     // One line for the transcript; without `trust` (a scan, which loads no trust store) it
     // says the certificate was not judged rather than "NOT verified".

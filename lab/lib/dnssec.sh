@@ -23,7 +23,7 @@ dnssec_down() {
 }
 
 # dnssec_zones: write and sign the zone files. The MX hosts all point at Postfix on $MAIL_IP,
-# whose certificate (lab/run/tls/server.pem, CA ca.pem) names mx.good.dane.test.
+# whose certificate (lab/run/tls/server.pem, CA ca.pem) names mx.good and mx.ta.dane.test.
 dnssec_zones() {
     local d=$DNSSEC_DIR z=$DNSSEC_DIR/zones k=$DNSSEC_DIR/keys tls=$RUN/tls
     local leaf_311 ca_201 ca_212 wrong_311 soa now
@@ -55,6 +55,10 @@ dnssec_zones() {
         tlsa good.dane.test "3 1 1 $leaf_311"
         tlsa good.dane.test "2 0 1 $ca_201"
         tlsa good.dane.test "2 1 2 $ca_212"
+        # ta: DANE-TA of the lab CA only; the certificate names mx.ta.dane.test, so the
+        # name and the dates count (the expired-cert variant gives cert-expired).
+        mx ta.dane.test
+        tlsa ta.dane.test "2 0 1 $ca_201"
         # single: one DANE-EE record only (rollover: required fails).
         mx single.dane.test
         tlsa single.dane.test "3 1 1 $leaf_311"
