@@ -26,7 +26,7 @@ dnssec_down() {
 # whose certificate (lab/run/tls/server.pem, CA ca.pem) names mx.good and mx.ta.dane.test.
 dnssec_zones() {
     local d=$DNSSEC_DIR z=$DNSSEC_DIR/zones k=$DNSSEC_DIR/keys tls=$RUN/tls
-    local leaf_311 ca_201 ca_212 wrong_311 soa now
+    local leaf_311 ca_201 ca_212 wrong_311 soa
     rm -rf "$z" "$k"
     mkdir -p "$z" "$k"
     leaf_311=$(dnssec_leaf_spki "$tls/server.pem" | dnssec_hash sha256)
@@ -40,11 +40,11 @@ dnssec_zones() {
     }
     tlsa() { printf '_25._tcp.mx.%s. 300 IN TLSA %s\n' "$1" "$2"; }
     (
-        cd "$k"
+        cd "$k" || exit 1
         for zone in dane.test expired.dane.test; do
-            ldns-keygen -a ECDSAP256SHA256 -k "$zone" >"$zone.base"
+            ldns-keygen -a ECDSAP256SHA256 -k "$zone" >"$zone.base" || exit 1
         done
-    )
+    ) || die "ldns-keygen failed"
     {
         echo "\$ORIGIN dane.test."
         echo "$soa"
@@ -95,7 +95,7 @@ dnssec_zones() {
         tlsa expired.dane.test "3 1 1 $leaf_311"
     } >"$z/expired.dane.test"
     (
-        cd "$k"
+        cd "$k" || exit 1
         ldns-signzone -f "$z/dane.test.signed" -o dane.test "$z/dane.test" "$(cat dane.test.base)"
         ldns-signzone -i 20200101000000 -e 20200201000000 -f "$z/expired.dane.test.signed" \
             -o expired.dane.test "$z/expired.dane.test" "$(cat expired.dane.test.base)"
