@@ -44,6 +44,8 @@ const std::array kKinds{
               "IMAP greeting, CAPABILITY, LOGINDISABLED before STARTTLS, login, EXISTS, 993"},
     CheckKind{"delivery", parse_delivery,
               "send a tokened message, find it over IMAP/POP3 within a time, assert its headers"},
+    CheckKind{"dane", parse_dane,
+              "DNSSEC-secure TLSA at _25._tcp.<mx> matches the STARTTLS chain (RFC 7672)"},
 };
 }  // namespace
 

@@ -308,6 +308,15 @@ TlsInfo inspect_tls(SSL* ssl) {
     }
     read_key(cert, info);
     X509_free(cert);
+    if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
+        for (int i = 0; i < sk_X509_num(chain); ++i) {
+            unsigned char* der = nullptr;
+            const int n = i2d_X509(sk_X509_value(chain, i), &der);
+            if (n <= 0) continue;
+            info.chain_der.emplace_back(der, der + n);
+            OPENSSL_free(der);
+        }
+    }
     const long result = SSL_get_verify_result(ssl);
     info.verified = result == X509_V_OK;
     if (!info.verified) info.verify_error = X509_verify_cert_error_string(result);

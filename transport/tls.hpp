@@ -63,6 +63,8 @@ struct TlsInfo {
     // TLS 1.3 session ticket read after the handshake (ConnectionBase::close() records it):
     // the early data (0-RTT) it allows, 0 when none; unset while no ticket was seen.
     std::optional<std::uint32_t> ticket_max_early_data;
+    // The chain as the server sent it, leaf first, DER (DANE matches against it).
+    std::vector<std::vector<unsigned char>> chain_der;
 
     // One line for the transcript; without `trust` (a scan, which loads no trust store) it
     // says the certificate was not judged rather than "NOT verified".

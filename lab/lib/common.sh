@@ -24,6 +24,9 @@ EXIM_SCREENED_IP=127.0.0.17 # exim-screened.lab.test: :25 only, 3 s greeting del
 SMTPD_IP=127.0.0.15        # smtpd.lab.test (OpenSMTPD)
 SMTPD_RELAY_IP=127.0.0.16  # smtpd-relay.lab.test: the same OpenSMTPD, relaying for anyone on :25
 QMAIL_IP=127.0.0.40        # qmail.lab.test: the qmail REPLAY (tests/replay), when a test runs it
+# DNSSEC (lab/up --with dnssec): NSD with the signed zone dane.test, and a validating unbound.
+DNSSEC_NS_IP=127.0.0.60    # ns.dane.test (NSD, authoritative)
+DNSSEC_IP=127.0.0.61       # validating unbound (trust anchor: dane.test's key)
 MTAS=(exim opensmtpd)
 LAB_USERS=(alice bob)
 VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert
@@ -44,6 +47,9 @@ lab_paths() {
     LOG=$1/log
     EXIM_PID=$1/exim/exim.pid
     SMTPD_PID=$1/opensmtpd/smtpd.pid
+    DNSSEC_DIR=$1/dnssec
+    DNSSEC_NSD_PID=$1/dnssec/nsd.pid
+    DNSSEC_DNS_PID=$1/dnssec/unbound.pid
 }
 lab_paths "$RUN"
 # Unpacked .debs (lab/mta-cache), kept across lab/down. Outside the checkout too: Exim

@@ -3,6 +3,6 @@
 # shellcheck shell=bash disable=SC2034
 DESCRIPTION="the server certificate has expired"
 apply() {
-    pf_main "smtpd_tls_cert_file = $RUN/tls/expired.pem"
+    pf_main "smtpd_tls_cert_file = $RUN/tls/expired-chain.pem"
     dc_conf "ssl_cert = <$RUN/tls/expired.pem"
 }

@@ -79,8 +79,12 @@ Answer parse_response(std::span<const std::uint8_t> message, RrType type) {
             break;
         case 2:
             return fail(Status::servfail, "SERVFAIL");
-        case 3:
-            return fail(Status::nxdomain, "NXDOMAIN");
+        case 3: {
+            // A validated NXDOMAIN (AD) is a proven absence: DANE tells it from an insecure one.
+            auto nx = fail(Status::nxdomain, "NXDOMAIN");
+            nx.authentic_data = (flags & 0x0020) != 0;
+            return nx;
+        }
         case 5:
             return fail(Status::refused, "REFUSED");
         default:
@@ -93,6 +97,7 @@ Answer parse_response(std::span<const std::uint8_t> message, RrType type) {
         pos = next + 4;
     }
     Answer out;
+    out.authentic_data = (flags & 0x0020) != 0;
     for (unsigned i = 0; i < an; ++i) {
         std::size_t next = 0;
         if (!r.name(pos, next)) return fail(Status::error, "bad answer name");
@@ -156,6 +161,7 @@ Answer parse_response(std::span<const std::uint8_t> message, RrType type) {
         }
     }
     if (out.record_count() == 0) out.status = Status::nodata;
+    if (out.status == Status::nodata && out.authentic_data) out.detail = "no records (secure)";
     return out;
 }
 

@@ -38,6 +38,10 @@ std::string_view to_string(Status s);
 struct Question {
     std::string name;  // without trailing dot, as asked
     RrType type = RrType::a;
+    // DANE: ask with the DO bit (RFC 3225) so a validating resolver reports AD, and optionally
+    // with CD (RFC 4035 §3.2.2) to fetch data it found bogus.
+    bool dnssec = false;
+    bool checking_disabled = false;
     friend auto operator<=>(const Question&, const Question&) = default;
 };
 
@@ -62,6 +66,9 @@ struct Answer {
     std::vector<std::string> names;  // PTR targets
     std::vector<TlsaRecord> tlsa;
     std::string detail;  // why a failure happened, for traces
+    // The header's AD bit (RFC 4035 §3.2.3): the resolver validated the answer with DNSSEC.
+    // Meaningful only from a validating resolver asked over a trusted path.
+    bool authentic_data = false;
 
     // NXDOMAIN and NODATA are the "void" outcomes of RFC 7208 §4.6.4.
     bool is_void() const { return status == Status::nxdomain || status == Status::nodata; }

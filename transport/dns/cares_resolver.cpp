@@ -12,6 +12,7 @@
 
 #include "protocol/dns/ip_address.hpp"
 #include "protocol/dns/message.hpp"
+#include "protocol/dns/query.hpp"
 
 namespace mailspec::transport {
 
@@ -183,8 +184,21 @@ struct CaresResolver::Impl : std::enable_shared_from_this<Impl> {
                 dns::Status::timeout, "no answer within " + std::to_string(ms) + "ms"));
         });
         ++sent;
-        ares_query(channel, q.name.c_str(), 1 /* class IN */, static_cast<int>(q.type), &on_reply,
-                   new std::shared_ptr<Query>(query));
+        if (q.dnssec || q.checking_disabled) {
+            // DO/CD: c-ares 1.18 cannot set them, so the query is ours and c-ares only sends it
+            // (it gives the message a fresh random ID) and matches the reply.
+            auto msg = dns::build_query(q, 0);
+            if (!msg) {
+                query->complete(
+                    dns::Answer::with_status(dns::Status::error, "invalid name '" + q.name + "'"));
+                return;
+            }
+            ares_send(channel, msg->data(), static_cast<int>(msg->size()), &on_reply,
+                      new std::shared_ptr<Query>(query));
+        } else {
+            ares_query(channel, q.name.c_str(), 1 /* class IN */, static_cast<int>(q.type),
+                       &on_reply, new std::shared_ptr<Query>(query));
+        }
         schedule_timer();
     }
 

@@ -32,6 +32,7 @@ class FakeDnsServer {
         return "127.0.0.1:" + std::to_string(socket_.local_endpoint().port());
     }
     unsigned received = 0;
+    std::vector<std::uint8_t> last_query;  // as the resolver sent it
 
   private:
     void receive() {
@@ -48,11 +49,18 @@ class FakeDnsServer {
         std::string first;
         if (q.size() > 13) first.assign(q.begin() + 13, q.begin() + 13 + q[12]);
         int rcode = first == "nx" ? 3 : first == "servfail" ? 2 : first == "refused" ? 5 : 0;
+        last_query = q;
         auto r = test::WireBuilder::response_to(q, rcode);
         if (first == "a") r.answer(1, {192, 0, 2, 1});
         if (first == "txt") r.answer(16, test::WireBuilder::txt({"v=spf1 ip4:192.0.2.1", " -all"}));
         if (first == "mx") r.answer(15, test::WireBuilder::mx(10, "a.example.test"));
         auto bytes = std::make_shared<std::vector<std::uint8_t>>(r.bytes());
+        // "ad": a validating resolver's secure answer (AD, RFC 4035 §3.2.3) with a TLSA record.
+        if (first == "ad") {
+            r.answer(52, {3, 1, 1, 0xab, 0xcd});
+            *bytes = r.bytes();
+            (*bytes)[3] |= 0x20;
+        }
         socket_.async_send_to(asio::buffer(*bytes), peer_,
                               [bytes](boost::system::error_code, std::size_t) {});
     }
@@ -183,6 +191,36 @@ TEST(DnsServerOption, NormalizesHostPort) {
 TEST(DnsServerOption, BadServerThrows) {
     asio::io_context io;
     EXPECT_THROW(CaresResolver(io.get_executor(), {"not-an-ip:53"}), std::runtime_error);
+}
+
+TEST_F(CaresResolverTest, DnssecQuestionsCarryDoAndCdAndReadAd) {
+    FakeDnsServer server(io, true);
+    CaresResolver resolver(io.get_executor(),
+                           {server.address(), std::chrono::milliseconds(2000), 2});
+    std::optional<dns::Answer> got;
+    dns::Question q{"ad.example.test", dns::RrType::tlsa, true, true};
+    resolver.resolve(q, [&](dns::Answer a) { got = std::move(a); });
+    run_until([&] { return got.has_value(); });
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->status, dns::Status::ok);
+    EXPECT_TRUE(got->authentic_data);
+    ASSERT_EQ(got->tlsa.size(), 1u);
+    EXPECT_EQ(got->tlsa[0].usage, 3);
+    const auto& sent = server.last_query;
+    ASSERT_GE(sent.size(), 12u + 11u);
+    EXPECT_EQ(sent[3] & 0x10, 0x10);  // CD
+    EXPECT_EQ(sent[11], 1);           // one additional record: the OPT
+    // OPT's TTL field: extended RCODE 0, version 0, flags with DO (0x8000).
+    const std::size_t ttl = sent.size() - 11 + 5;
+    EXPECT_EQ(sent[ttl + 2], 0x80);
+}
+
+TEST_F(CaresResolverTest, PlainQuestionsHaveNoDoBitAndNoAd) {
+    FakeDnsServer server(io, true);
+    auto a = ask(server, "a.example.test", dns::RrType::a);
+    EXPECT_FALSE(a.authentic_data);
+    ASSERT_GE(server.last_query.size(), 12u);
+    EXPECT_EQ(server.last_query[3] & 0x10, 0);  // no CD
 }
 
 }  // namespace
