@@ -28,5 +28,6 @@ std::shared_ptr<const Check> parse_spf_record(const yaml::Node& body, ParseConte
 std::shared_ptr<const Check> parse_dmarc(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_tls_rpt(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_dkim(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_mta_sts(const yaml::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

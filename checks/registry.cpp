@@ -54,6 +54,9 @@ const std::array kKinds{
               "one v=TLSRPTv1 record at _smtp._tls.<domain> with mailto:/https: rua"},
     CheckKind{"dkim", parse_dkim,
               "DKIM key record of a selector parses, key of min_bits; or _domainkey exists"},
+    CheckKind{
+        "mta_sts", parse_mta_sts,
+        "_mta-sts TXT, policy over verified HTTPS (no redirects), mode, max_age, mx covers MX"},
 };
 }  // namespace
 

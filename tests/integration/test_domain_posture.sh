@@ -27,7 +27,7 @@ check "the shipped suite passes for lab.test"
 out=$("$MAILSPEC" run --json "$TMP/correct.json" "$SUITE" 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then ok; else bad "exit $rc" "$out"; fi
-for id in mx-records spf-record dmarc-policy dkim-key dkim-exists tls-rpt; do
+for id in mx-records spf-record dmarc-policy dkim-key dkim-exists tls-rpt mta-sts; do
     check "$id passes for lab.test"
     st=$(field "$TMP/correct.json" "$id" status)
     if [ "$st" = pass ]; then ok; else bad "status $st" "$(field "$TMP/correct.json" "$id" message)"; fi
@@ -69,6 +69,11 @@ expect_fail nospf.lab.test dkim-key 'TXT mail2026\._domainkey\.nospf\.lab\.test:
 expect_fail nospf.lab.test dkim-exists 'TXT _domainkey\.nospf\.lab\.test: NXDOMAIN, so no DKIM selector exists'
 expect_fail tlsrpt-bad.lab.test tls-rpt "TLS-RPT rua URI 'ftp://reports\.lab\.test/tlsrpt' at _smtp\._tls\.tlsrpt-bad\.lab\.test: scheme 'ftp:'"
 expect_fail nospf.lab.test tls-rpt 'TXT _smtp\._tls\.nospf\.lab\.test: NXDOMAIN, the domain asks for no TLS reports \(RFC 8460'
+expect_fail sts-uncovered.lab.test mta-sts 'MX mail\.lab\.test of sts-uncovered\.lab\.test matches no mx: pattern of https://mta-sts\.sts-uncovered\.lab\.test/\.well-known/mta-sts\.txt \(mail\.example\.net\).*RFC 8461 §4\.1'
+expect_fail sts-redirect.lab.test mta-sts 'policy https://mta-sts\.sts-redirect\.lab\.test/\.well-known/mta-sts\.txt answers 301 redirecting to https://mta-sts\.lab\.test/.*must not be followed \(RFC 8461 §3\.3\)'
+expect_fail nospf.lab.test mta-sts 'TXT _mta-sts\.nospf\.lab\.test: NXDOMAIN, senders see no MTA-STS policy \(RFC 8461 §3\.1\)'
+expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt has mode: enforce, the suite asks for testing' MTA_STS_MODE=testing
+expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt .*certificate of mta-sts\.lab\.test' MTA_STS_CA_FILE=/etc/ssl/certs/ca-certificates.crt
 
 # The rules can be relaxed: p=none allowed, ~all accepted, a null MX asserted.
 expect_pass() { # DOMAIN CHECK VAR=VALUE...
