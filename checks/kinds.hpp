@@ -24,5 +24,11 @@ std::shared_ptr<const Check> parse_pop3(const yaml::Node& body, ParseContext& ct
 std::shared_ptr<const Check> parse_imap(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_delivery(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_dane(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_mx(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_spf_record(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_dmarc(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_tls_rpt(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_dkim(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_mta_sts(const yaml::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

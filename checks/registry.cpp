@@ -46,6 +46,19 @@ const std::array kKinds{
               "send a tokened message, find it over IMAP/POP3 within a time, assert its headers"},
     CheckKind{"dane", parse_dane,
               "DNSSEC-secure TLSA at _25._tcp.<mx> matches the STARTTLS chain (RFC 7672)"},
+    CheckKind{"mx", parse_mx,
+              "MX records (or null MX): hosts resolve, no CNAME/literal, FCrDNS, 220 on port 25"},
+    CheckKind{"spf_record", parse_spf_record,
+              "one v=spf1 record, parses, no +all/?all, 10 DNS terms / 2 void lookups, -all|~all"},
+    CheckKind{"dmarc", parse_dmarc,
+              "one v=DMARC1 record at _dmarc.<domain>, p= at least asked, rua/ruf authorised"},
+    CheckKind{"tls_rpt", parse_tls_rpt,
+              "one v=TLSRPTv1 record at _smtp._tls.<domain> with mailto:/https: rua"},
+    CheckKind{"dkim", parse_dkim,
+              "DKIM key record of a selector parses, key of min_bits; or _domainkey exists"},
+    CheckKind{
+        "mta_sts", parse_mta_sts,
+        "_mta-sts TXT, policy over verified HTTPS (no redirects), mode, max_age, mx covers MX"},
 };
 }  // namespace
 

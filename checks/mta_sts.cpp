@@ -1,0 +1,171 @@
+// mta_sts: the domain's MTA-STS policy as a sending MTA fetches it (RFC 8461):
+//   mta_sts: { domain: lab.test, dns: 127.0.0.10:53,
+//              ca_file: lab/run/tls/ca.pem,  # trust for the policy host; default the target's
+//              mode: enforce }               # the mode the policy must have; default any
+// Exactly one "v=STSv1; id=..." TXT at _mta-sts.<domain> (§3.1); the policy fetched from
+// https://mta-sts.<domain>/.well-known/mta-sts.txt with the certificate verified for that
+// name, no redirect followed (a 3xx fails, §3.3), at most 64 KiB, within the check's timeout;
+// version STSv1, mode, max_age 0..31557600, and mx patterns covering every MX of the domain
+// ("*." matches one leftmost label, §4.1). Internet.nl does not test MTA-STS.
+
+#include "checks/check_run.hpp"
+#include "checks/domain_dns.hpp"
+#include "checks/kinds.hpp"
+#include "protocol/posture/sts_policy.hpp"
+#include "transport/error.hpp"
+#include "transport/https_get.hpp"
+
+namespace mailspec {
+
+namespace {
+
+class MtaStsCheck final : public Check {
+  public:
+    DomainSpec d;
+    std::string ca_file;  // empty: the target's (which may be empty: the system store)
+    std::string mode;     // empty: any
+    boost::asio::awaitable<void> run(CheckRun& run) const override;
+};
+
+}  // namespace
+
+std::shared_ptr<const Check> parse_mta_sts(const yaml::Node& body, ParseContext& ctx) {
+    auto c = std::make_shared<MtaStsCheck>();
+    Fields f(ctx.reader, body, "mta_sts of check '" + ctx.spec.id + "'");
+    if (!f.valid()) return nullptr;
+    auto d = read_domain_spec(f);
+    if (auto s = f.str("ca_file")) c->ca_file = s->empty() ? "" : ctx.reader.resolve_path(*s);
+    if (auto s = f.choice("mode", {"enforce", "testing", "none"})) c->mode = *s;
+    f.done();
+    if (!d) return nullptr;
+    c->d = std::move(*d);
+    return c;
+}
+
+boost::asio::awaitable<void> MtaStsCheck::run(CheckRun& run) const {
+    Result r = run.result();
+    const std::string txt_name = "_mta-sts." + d.domain;
+    const std::string host = "mta-sts." + d.domain;
+    const std::string url = "https://" + host + "/.well-known/mta-sts.txt";
+    r.expected = "a v=STSv1 record at " + txt_name + " and a valid policy at " + url +
+                 (mode.empty() ? "" : " with mode " + mode) + " covering every MX";
+    std::unique_ptr<DomainDns> dns;
+    try {
+        dns = std::make_unique<DomainDns>(run.executor(), d.dns, per_query_timeout(run));
+    } catch (const std::exception& e) {
+        r.status = Status::error;
+        r.message = std::string("DNS resolver: ") + e.what();
+        run.emit(std::move(r));
+        co_return;
+    }
+    auto finish = [&](Status s, std::string message) {
+        r.status = s;
+        r.message = std::move(message);
+        r.properties["dns.lookups"] = dns->log_text();
+        run.emit(std::move(r));
+    };
+    auto txt = co_await dns->query(txt_name, dns::RrType::txt);
+    if (txt.is_error()) {
+        finish(Status::error, "TXT " + txt_name + ": " + describe_status(txt));
+        co_return;
+    }
+    std::vector<std::string> recs;
+    for (const auto& t : txt.texts)
+        if (posture::is_sts_txt_record(t)) recs.push_back(t);
+    if (recs.size() != 1) {
+        finish(Status::fail,
+               "TXT " + txt_name + ": " +
+                   (recs.empty() ? (txt.is_void() ? describe_status(txt) : "no v=STSv1 record")
+                                 : std::to_string(recs.size()) + " v=STSv1 records") +
+                   ", senders see no MTA-STS policy (RFC 8461 §3.1)");
+        co_return;
+    }
+    r.properties["mta_sts.txt"] = recs[0];
+    auto rec = posture::parse_sts_txt_record(recs[0]);
+    if (!rec.errors.empty()) {
+        finish(Status::fail, "MTA-STS record at " + txt_name + ": " + rec.errors.front());
+        co_return;
+    }
+    r.properties["mta_sts.id"] = rec.id;
+    auto a = co_await dns->query(host, dns::RrType::a);
+    if (a.addresses.empty()) a = co_await dns->query(host, dns::RrType::aaaa);
+    if (a.addresses.empty()) {
+        finish(a.is_error() ? Status::error : Status::fail,
+               "A/AAAA " + host + ": " + describe_status(a) +
+                   ", the policy host does not resolve (RFC 8461 §3.3)");
+        co_return;
+    }
+    transport::HttpsGetOptions o;
+    o.host = host;
+    o.address = a.addresses[0].to_string();
+    o.path = "/.well-known/mta-sts.txt";
+    o.ca_file = ca_file.empty() ? run.target().ca_file : ca_file;
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - run.started());
+    o.timeout = std::max(run.spec().timeout - elapsed, std::chrono::milliseconds(100));
+    o.limits.max_body_bytes = 64 * 1024;
+    transport::HttpsGetResult got;
+    try {
+        auto x = co_await transport::https_get(run.executor(), *run.connector(), o);
+        got = std::move(x);
+    } catch (const transport::StepError& e) {
+        const bool server_fault = e.kind() != transport::StepError::Kind::usage;
+        finish(server_fault ? Status::fail : Status::error,
+               "policy " + url + " (" + o.address + "): " + e.what() + " (RFC 8461 §3.3)");
+        co_return;
+    }
+    r.properties["mta_sts.http_status"] = std::to_string(got.response.status);
+    if (got.response.status >= 300 && got.response.status < 400) {
+        const auto* loc = got.response.header("location");
+        finish(Status::fail, "policy " + url + " answers " + std::to_string(got.response.status) +
+                                 " redirecting to " + (loc ? *loc : std::string("(no Location)")) +
+                                 ": redirects must not be followed (RFC 8461 §3.3)");
+        co_return;
+    }
+    if (got.response.status != 200) {
+        finish(Status::fail, "policy " + url + " answers HTTP " +
+                                 std::to_string(got.response.status) + ", not 200 (RFC 8461 §3.3)");
+        co_return;
+    }
+    auto policy = posture::parse_sts_policy(got.response.body);
+    std::vector<std::string> problems;
+    for (const auto& e : policy.errors)
+        problems.push_back("policy " + url + ": " + e);
+    r.properties["mta_sts.mode"] = policy.mode;
+    if (policy.max_age) r.properties["mta_sts.max_age"] = std::to_string(*policy.max_age);
+    std::string patterns;
+    for (const auto& m : policy.mx)
+        patterns += (patterns.empty() ? "" : ",") + m;
+    r.properties["mta_sts.mx"] = patterns;
+    if (!mode.empty() && policy.mode != mode)
+        problems.push_back("policy " + url + " has mode: " + policy.mode + ", the suite asks for " +
+                           mode);
+    if (policy.mode != "none") {
+        auto mx = co_await dns->query(d.domain, dns::RrType::mx);
+        if (mx.is_error()) {
+            finish(Status::error, "MX " + d.domain + ": " + describe_status(mx));
+            co_return;
+        }
+        for (const auto& m : mx.mx) {
+            bool covered = false;
+            for (const auto& p : policy.mx)
+                covered = covered || posture::sts_mx_matches(p, m.exchange);
+            if (!covered)
+                problems.push_back("MX " + m.exchange + " of " + d.domain +
+                                   " matches no mx: pattern of " + url + " (" + patterns +
+                                   "): senders will refuse to deliver to it (RFC 8461 §4.1)");
+        }
+    }
+    if (!problems.empty()) {
+        std::string m;
+        for (const auto& p : problems)
+            m += (m.empty() ? "" : "; ") + p;
+        finish(Status::fail, m);
+        co_return;
+    }
+    finish(Status::pass, "MTA-STS id=" + rec.id + ", mode " + policy.mode + ", max_age " +
+                             r.properties["mta_sts.max_age"] + ", mx " + patterns +
+                             " covers every MX (certificate of " + host + " verified)");
+}
+
+}  // namespace mailspec
