@@ -44,6 +44,8 @@ const std::array kKinds{
               "IMAP greeting, CAPABILITY, LOGINDISABLED before STARTTLS, login, EXISTS, 993"},
     CheckKind{"delivery", parse_delivery,
               "send a tokened message, find it over IMAP/POP3 within a time, assert its headers"},
+    CheckKind{"ports", parse_ports,
+              "TCP ports of the host open/closed/filtered from a vantage, optional banners"},
 };
 }  // namespace
 
