@@ -24,5 +24,6 @@ std::shared_ptr<const Check> parse_pop3(const yaml::Node& body, ParseContext& ct
 std::shared_ptr<const Check> parse_imap(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_delivery(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_ports(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_queue(const yaml::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

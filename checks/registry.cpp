@@ -46,6 +46,8 @@ const std::array kKinds{
               "send a tokened message, find it over IMAP/POP3 within a time, assert its headers"},
     CheckKind{"ports", parse_ports,
               "TCP ports of the host open/closed/filtered from a vantage, optional banners"},
+    CheckKind{"queue", parse_queue,
+              "mail queue health (postqueue -j, exim -bp, qmail-qread): counts, ages, domains"},
 };
 }  // namespace
 
