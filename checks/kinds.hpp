@@ -30,5 +30,7 @@ std::shared_ptr<const Check> parse_dmarc(const yaml::Node& body, ParseContext& c
 std::shared_ptr<const Check> parse_tls_rpt(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_dkim(const yaml::Node& body, ParseContext& ctx);
 std::shared_ptr<const Check> parse_mta_sts(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_ports(const yaml::Node& body, ParseContext& ctx);
+std::shared_ptr<const Check> parse_queue(const yaml::Node& body, ParseContext& ctx);
 
 }  // namespace mailspec

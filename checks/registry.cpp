@@ -59,6 +59,10 @@ const std::array kKinds{
     CheckKind{
         "mta_sts", parse_mta_sts,
         "_mta-sts TXT, policy over verified HTTPS (no redirects), mode, max_age, mx covers MX"},
+    CheckKind{"ports", parse_ports,
+              "TCP ports of the host open/closed/filtered from a vantage, optional banners"},
+    CheckKind{"queue", parse_queue,
+              "mail queue health (postqueue -j, exim -bp, qmail-qread): counts, ages, domains"},
 };
 }  // namespace
 
