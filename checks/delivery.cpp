@@ -114,7 +114,11 @@ std::shared_ptr<const Check> parse_delivery(const yaml::Node& body, ParseContext
         }
     }
     if (auto v = f.boolean("cleanup")) c->cleanup = *v;
-    if (auto v = f.boolean("gtube")) c->gtube = *v;
+    if (auto v = f.choice("gtube", {"false", "true", "refused", "flagged"})) {
+        c->gtube = *v != "false";
+        if (*v == "refused") c->gtube_want = DeliveryCheck::GtubeWant::refused;
+        if (*v == "flagged") c->gtube_want = DeliveryCheck::GtubeWant::flagged;
+    }
     f.done();
     if (reader.error_count() != before) return nullptr;
     // The runner's watchdog stops a check at its timeout; the SMTP dialogue and the last poll
@@ -289,9 +293,18 @@ std::string choose_mechanism(const std::string& wanted, const smtp::Capabilities
 boost::asio::awaitable<void> DeliveryCheck::run(CheckRun& run) const {
     Result r = run.result();
     Verdict v;
-    v.expected.push_back(std::string(gtube ? "GTUBE message to " : "message to ") + rcpt +
-                         (gtube ? " refused, or delivered with a spam flag"
-                                : " delivered within " + format_duration(within)));
+    const bool want_refusal = gtube && gtube_want == GtubeWant::refused;
+    const bool want_flag = gtube && gtube_want == GtubeWant::flagged;
+    if (!gtube)
+        v.expected.push_back("message to " + rcpt + " delivered within " + format_duration(within));
+    else if (want_refusal)
+        v.expected.push_back("GTUBE message to " + rcpt + " refused at DATA (5xx)");
+    else if (want_flag)
+        v.expected.push_back("GTUBE message to " + rcpt + " delivered within " +
+                             format_duration(within) + " with a spam flag");
+    else
+        v.expected.push_back("GTUBE message to " + rcpt +
+                             " refused, or delivered with a spam flag");
     for (const auto& h : headers)
         v.expected.push_back(h.describe());
 
@@ -401,8 +414,17 @@ boost::asio::awaitable<void> DeliveryCheck::run(CheckRun& run) const {
                         if (auto q = queue_id_of(d.final_reply->text()); !q.empty())
                             r.properties["queue_id"] = q;
                         v.facts.push_back("accepted: " + first_line(last));
+                        if (want_refusal)
+                            v.problems.push_back("GTUBE message accepted at DATA (" +
+                                                 first_line(last) +
+                                                 "): no content filter refused it");
                     } else if (gtube && last.klass() == 5) {
-                        v.facts.push_back("GTUBE refused: " + first_line(last));
+                        if (want_flag)
+                            v.problems.push_back("GTUBE message refused at DATA (" +
+                                                 first_line(last) +
+                                                 "), expected delivery with a spam flag");
+                        else
+                            v.facts.push_back("GTUBE refused: " + first_line(last));
                     } else if (last.klass() == 4) {
                         v.stop(Status::inconclusive, "message deferred (" + first_line(last) + ")");
                     } else {

@@ -24,7 +24,9 @@
 //       - { name: DKIM-Signature }                  # present
 //       - { name: X-Spam-Flag, absent: true }
 //     cleanup: true                    # delete the delivered copy (default)
-//     gtube: false                     # send GTUBE: expect a refusal or a spam flag
+//     gtube: false                     # send GTUBE: true expects a refusal at DATA or a spam
+//                                      # flag; refused: only a refusal; flagged: only delivery
+//                                      # with a spam flag (X-Spam-Flag: YES, ...)
 // Sends real DATA, so it only ever goes to `rcpt`; a refused RCPT ends the check before DATA.
 
 #include <chrono>
@@ -62,6 +64,7 @@ class DeliveryCheck final : public Check {
     std::vector<HeaderRule> headers;
     bool cleanup = true;
     bool gtube = false;
+    enum class GtubeWant { either, refused, flagged } gtube_want = GtubeWant::either;
 
     boost::asio::awaitable<void> run(CheckRun& run) const override;
 };

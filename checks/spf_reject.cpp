@@ -89,6 +89,7 @@ std::optional<std::string> seen_address(const CheckRun& run, std::string& why) {
     }
     switch (v.kind) {
         case VantageKind::bind:
+        case VantageKind::exim_bh:  // the address exim -bh pretends the client has
             return v.address;
         case VantageKind::xclient:
             break;

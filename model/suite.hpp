@@ -33,13 +33,13 @@ struct Target {
     Location where;
 };
 
-enum class VantageKind { local, bind, netns, socks5, xclient, ssh };
+enum class VantageKind { local, bind, netns, socks5, xclient, ssh, exim_bh };
 
 struct Vantage {
     std::string name;
     VantageKind kind = VantageKind::local;
     std::string address;  // bind: source address; netns, ssh: optional source address inside it /
-                          // on the probe
+                          // on the probe; exim_bh: the client address Exim pretends to serve
     std::string netns;    // netns: the namespace's name (/var/run/netns/NAME)
     std::string proxy_host;  // socks5: the proxy
     std::uint16_t proxy_port = 1080;
@@ -55,6 +55,8 @@ struct Vantage {
     std::string ssh_binary = "mailspec";   // path of mailspec on the probe
     std::vector<std::string> ssh_options;  // each passed as `-o OPTION`
     std::string ssh_identity_file;         // resolved path; empty: ssh's default keys
+    // exim_bh: the SMTP dialogue runs through `COMMAND... -bh ADDRESS` on stdin/stdout.
+    std::vector<std::string> exim_command{"exim"};
     Location where;
 };
 

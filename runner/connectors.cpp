@@ -9,6 +9,7 @@
 #include "transport/cares_host_resolver.hpp"
 #include "transport/dns/cares_resolver.hpp"
 #include "transport/netns_connector.hpp"
+#include "transport/process_connector.hpp"
 #include "transport/socks5_connector.hpp"
 
 namespace mailspec {
@@ -51,6 +52,16 @@ std::shared_ptr<transport::Connector> make_connector(
             return std::make_shared<transport::NetnsConnector>(v.netns, source_of(v));
         case VantageKind::socks5:
             return socks5_connector(v, std::move(resolver));
+        case VantageKind::exim_bh: {
+            std::string what;
+            for (const auto& a : v.exim_command)
+                what += a + " ";
+            return std::make_shared<transport::ProcessConnector>(
+                what + "-bh " + v.address,
+                [command = v.exim_command, address = v.address](const transport::Endpoint& to) {
+                    return transport::exim_bh_argv(command, address, to);
+                });
+        }
         default:
             throw std::runtime_error("this vantage kind is not supported yet");
     }

@@ -198,6 +198,42 @@ void read_ssh(SpecReader& r, const yaml::Node& n, const std::string& name, Vanta
         r.error(n, what + " needs a destination as [user@]host, not '" + v.ssh_destination + "'");
 }
 
+// `exim_bh: 192.0.2.7` or `exim_bh: { address: 192.0.2.7, command: [exim4, -C, FILE] }`: the
+// dialogue runs through Exim's host-checking mode (COMMAND -bh ADDRESS) instead of a socket.
+void read_exim_bh(SpecReader& r, const yaml::Node& n, const std::string& name, Vantage& v) {
+    const std::string what = "vantage '" + name + "': exim_bh";
+    yaml::Node at = n;
+    if (n.is_scalar()) {
+        if (auto s = r.scalar(n, what)) v.address = *s;
+    } else {
+        Fields f(r, n, what);
+        if (!f.valid()) return;
+        f.require("address");
+        if (f.has("address")) at = f.take("address");
+        if (auto s = f.str("address")) v.address = *s;
+        if (f.has("command")) {
+            const yaml::Node cn = f.take("command");
+            if (auto c = read_strings(r, cn, what + " command")) {
+                if (c->empty() || c->front().empty()) {
+                    r.error(cn, what + ": command needs at least the program, e.g. [exim]");
+                } else {
+                    // A program named by a path is relative to the suite file, like other paths.
+                    if (c->front().find('/') != std::string::npos)
+                        c->front() = r.resolve_path(c->front());
+                    v.exim_command = *c;
+                }
+            }
+        }
+        f.done();
+        if (v.address.empty()) return;  // reported by require()
+    }
+    if (!is_ip_address(v.address))
+        r.error(at, what +
+                        ": address must be an IP address (the client Exim pretends to serve), "
+                        "not '" +
+                        v.address + "'");
+}
+
 // An xclient vantage connects as its `via` vantage does (default: local): it takes over
 // via's kind and transport fields, keeping its own name and XCLIENT attributes.
 void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
@@ -214,6 +250,11 @@ void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
             if (it->second.kind == VantageKind::ssh) {
                 r.error(v.where, "vantage '" + name + "': xclient via '" + v.via +
                                      "', an ssh vantage; XCLIENT is not sent through agents");
+                continue;
+            }
+            if (it->second.kind == VantageKind::exim_bh) {
+                r.error(v.where, "vantage '" + name + "': xclient via '" + v.via +
+                                     "', an exim_bh vantage; exim -bh sets the address itself");
                 continue;
             }
             if (it->second.kind == VantageKind::xclient || !it->second.xclient.empty()) {
@@ -244,6 +285,7 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
         {"local", VantageKind::local},     {"bind", VantageKind::bind},
         {"netns", VantageKind::netns},     {"socks5", VantageKind::socks5},
         {"xclient", VantageKind::xclient}, {"ssh", VantageKind::ssh},
+        {"exim_bh", VantageKind::exim_bh},
     };
     int found = 0;
     for (auto [key, kind] : kinds) {
@@ -263,6 +305,8 @@ std::optional<Vantage> read_vantage(SpecReader& r, const std::string& name, cons
             read_socks5(r, f.take("socks5"), name, v);
         } else if (kind == VantageKind::xclient) {
             read_xclient(r, f.take("xclient"), name, v);
+        } else if (kind == VantageKind::exim_bh) {
+            read_exim_bh(r, f.take("exim_bh"), name, v);
         } else {
             read_ssh(r, f.take("ssh"), name, v);
         }

@@ -113,6 +113,28 @@ TEST_F(MailboxChecks, DeliveryParsesAndNeedsATimeoutAboveWithin) {
     EXPECT_THAT(errors(body, "20s"), HasSubstr("must be larger than within"));
 }
 
+TEST_F(MailboxChecks, DeliveryGtubeSaysWhichOutcomeItWants) {
+    const std::string head =
+        "delivery: { sender: p@spf-pass.lab.test, rcpt: alice@lab.test, mailbox: { protocol: "
+        "imap, port: 993, tls: implicit, user: alice, password_env: PW }, gtube: ";
+    using Want = DeliveryCheck::GtubeWant;
+    const auto* either = typed<DeliveryCheck>(head + "true }", "40s");
+    ASSERT_NE(either, nullptr);
+    EXPECT_TRUE(either->gtube);
+    EXPECT_EQ(either->gtube_want, Want::either);
+    const auto* refused = typed<DeliveryCheck>(head + "refused }", "40s");
+    ASSERT_NE(refused, nullptr);
+    EXPECT_TRUE(refused->gtube);
+    EXPECT_EQ(refused->gtube_want, Want::refused);
+    const auto* flagged = typed<DeliveryCheck>(head + "flagged }", "40s");
+    ASSERT_NE(flagged, nullptr);
+    EXPECT_EQ(flagged->gtube_want, Want::flagged);
+    const auto* off = typed<DeliveryCheck>(head + "false }", "40s");
+    ASSERT_NE(off, nullptr);
+    EXPECT_FALSE(off->gtube);
+    EXPECT_THAT(errors(head + "quarantined }", "40s"), HasSubstr("gtube"));
+}
+
 TEST_F(MailboxChecks, DeliveryMistakes) {
     EXPECT_THAT(errors("delivery: { sender: a@b, mailbox: { protocol: imap, port: 143, user: a, "
                        "password_env: PW } }",

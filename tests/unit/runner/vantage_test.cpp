@@ -77,6 +77,38 @@ TEST_F(VantageLoaderTest, Socks5Mistakes) {
     EXPECT_THAT(only_error("  p: { socks5: { user: a, password_env: P } }\n"), HasSubstr("proxy"));
 }
 
+TEST_F(VantageLoaderTest, EximBhForms) {
+    auto r = load(
+        "  a: { exim_bh: 192.0.2.7 }\n"
+        "  b: { exim_bh: { address: \"2001:db8::7\", command: [../lab/exim-bh, -v] } }\n"
+        "  c: { exim_bh: { address: 198.51.100.1, command: [exim4, -C, /etc/x.conf] } }\n");
+    ASSERT_TRUE(r.suite);
+    const auto& a = r.suite->vantages.at("a");
+    EXPECT_EQ(a.kind, VantageKind::exim_bh);
+    EXPECT_EQ(a.address, "192.0.2.7");
+    EXPECT_EQ(a.exim_command, std::vector<std::string>{"exim"});  // the documented default
+    const auto& b = r.suite->vantages.at("b");
+    EXPECT_EQ(b.address, "2001:db8::7");
+    ASSERT_EQ(b.exim_command.size(), 2u);
+    // A program named by a path is relative to the suite file; a bare name is looked up in PATH.
+    EXPECT_EQ(b.exim_command[0], (dir_.path() / "../lab/exim-bh").lexically_normal().string());
+    EXPECT_EQ(b.exim_command[1], "-v");
+    EXPECT_EQ(r.suite->vantages.at("c").exim_command,
+              (std::vector<std::string>{"exim4", "-C", "/etc/x.conf"}));
+}
+
+TEST_F(VantageLoaderTest, EximBhMistakes) {
+    EXPECT_THAT(only_error("  p: { exim_bh: outside.example }\n"),
+                HasSubstr("exim_bh: address must be an IP address"));
+    EXPECT_THAT(only_error("  p: { exim_bh: { command: [exim] } }\n"), HasSubstr("address"));
+    EXPECT_THAT(only_error("  p: { exim_bh: { address: 192.0.2.7, command: [] } }\n"),
+                HasSubstr("command needs at least the program"));
+    EXPECT_THAT(only_error("  p: { exim_bh: { address: 192.0.2.7, cmd: [exim] } }\n"),
+                HasSubstr("cmd"));
+    EXPECT_THAT(only_error("  p: { exim_bh: 192.0.2.7, bind: 127.0.0.2 }\n"),
+                HasSubstr("more than one kind"));
+}
+
 TEST_F(VantageLoaderTest, NetnsForms) {
     auto r = load("  a: { netns: inside }\n  b: { netns: { name: other, bind: 198.18.0.2 } }\n");
     ASSERT_TRUE(r.suite);
