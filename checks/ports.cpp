@@ -8,11 +8,11 @@
 #include "checks/check_run.hpp"
 #include "checks/connection_gate.hpp"
 #include "checks/kinds.hpp"
-#include "checks/parallel.hpp"
 #include "protocol/text.hpp"
 #include "transport/connector.hpp"
 #include "transport/deadline.hpp"
 #include "transport/error.hpp"
+#include "transport/parallel.hpp"
 
 namespace mailspec {
 

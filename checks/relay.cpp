@@ -3,9 +3,9 @@
 #include <arpa/inet.h>
 
 #include "checks/kinds.hpp"
-#include "checks/parallel.hpp"
 #include "checks/relay_variants.hpp"
 #include "checks/smtp_support.hpp"
+#include "transport/parallel.hpp"
 
 namespace mailspec {
 

@@ -5,10 +5,10 @@
 
 #include "checks/connection_gate.hpp"
 #include "checks/kinds.hpp"
-#include "checks/parallel.hpp"
 #include "checks/smtp_support.hpp"
 #include "checks/tls_assertions.hpp"
 #include "protocol/text.hpp"
+#include "transport/parallel.hpp"
 #include "transport/tls_catalog.hpp"
 
 namespace mailspec {

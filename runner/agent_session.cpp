@@ -12,14 +12,15 @@
 #include <boost/asio/write.hpp>
 #include <map>
 
-#include "runner/agent_process.hpp"
 #include "runner/agent_protocol.hpp"
 #include "runner/agent_request.hpp"
+#include "transport/child_process.hpp"
 #include "version.hpp"
 
 namespace mailspec::agent {
 
 namespace asio = boost::asio;
+using transport::ChildProcess;
 using Clock = std::chrono::steady_clock;
 
 namespace {

@@ -8,10 +8,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
-#include "checks/parallel.hpp"
-#include "runner/agent_process.hpp"
+#include "transport/child_process.hpp"
 #include "transport/deadline.hpp"
 #include "transport/error.hpp"
+#include "transport/parallel.hpp"
 
 namespace mailspec::transport {
 
@@ -41,9 +41,9 @@ asio::awaitable<CommandOutput> run_command(const std::vector<std::string>& argv,
                                            std::size_t max_output) {
     auto ex = co_await asio::this_coro::executor;
     const std::string step = "run " + (argv.empty() ? std::string("(nothing)") : argv[0]);
-    std::shared_ptr<agent::ChildProcess> child;
+    std::shared_ptr<ChildProcess> child;
     try {
-        child = std::make_shared<agent::ChildProcess>(ex, argv);
+        child = std::make_shared<ChildProcess>(ex, argv);
     } catch (const std::exception& e) {
         throw StepError(StepError::Kind::io, step, e.what());
     }
@@ -67,7 +67,7 @@ asio::awaitable<CommandOutput> run_command(const std::vector<std::string>& argv,
         r.timed_out = guard.expired();
     }
     const int status = *child->poll();
-    r.status = agent::ChildProcess::describe(status);
+    r.status = ChildProcess::describe(status);
     if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
     co_return r;
 }

@@ -1,7 +1,8 @@
 #pragma once
-// A child process (the ssh client) with its stdin, stdout and stderr as Asio pipes. It runs
-// in its own process group, so the terminal's Ctrl-C reaches only the runner, which then
-// stops the agent in order (closing its stdin) instead of cutting the connection.
+// A child process (the ssh client of an agent vantage, a queue command) with its stdin, stdout
+// and stderr as Asio pipes. It runs in its own process group, so the terminal's Ctrl-C reaches
+// only the runner, which then stops an agent in order (closing its stdin) instead of cutting
+// the connection.
 
 #include <sys/types.h>
 
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace mailspec::agent {
+namespace mailspec::transport {
 
 class ChildProcess {
   public:
@@ -39,4 +40,4 @@ class ChildProcess {
     boost::asio::posix::stream_descriptor in_, out_, err_;
 };
 
-}  // namespace mailspec::agent
+}  // namespace mailspec::transport

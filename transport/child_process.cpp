@@ -1,4 +1,4 @@
-#include "runner/agent_process.hpp"
+#include "transport/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace mailspec::agent {
+namespace mailspec::transport {
 
 namespace {
 
@@ -109,4 +109,4 @@ std::string ChildProcess::describe(int status) {
     return "wait status " + std::to_string(status);
 }
 
-}  // namespace mailspec::agent
+}  // namespace mailspec::transport
