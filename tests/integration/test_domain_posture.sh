@@ -90,4 +90,32 @@ expect_pass dmarc-none.lab.test dmarc-policy DMARC_MIN_POLICY=none
 expect_pass spf-softfail.lab.test spf-record SPF_POLICY=softfail
 expect_pass null-mx.lab.test mx-records MX_NULL=true
 expect_pass lab.test dkim-key DKIM_SELECTOR=ed2026
+
+# Where the kinds ask: the check's dns:, else its target's dns:, else `run --dns`, else the
+# system resolver (which knows nothing of lab.test).
+cat >"$TMP/dns-sources.yaml" <<'YAML'
+suite: dns-sources
+targets:
+  with-dns: { host: 127.0.0.10, dns: "127.0.0.10:53" }
+  plain: { host: 127.0.0.10 }
+defaults: { timeout: 3s }
+checks:
+  - { id: from-target, target: with-dns, tls_rpt: { domain: lab.test } }
+  - { id: from-run, target: plain, tls_rpt: { domain: lab.test } }
+  - { id: check-wins, target: with-dns, tls_rpt: { domain: lab.test, dns: "127.0.0.10:5399" } }
+YAML
+"$MAILSPEC" run --dns 127.0.0.10:53 --json "$TMP/dns-run.json" "$TMP/dns-sources.yaml" >/dev/null 2>&1
+"$MAILSPEC" run --json "$TMP/dns-system.json" "$TMP/dns-sources.yaml" >/dev/null 2>&1
+check "a target's dns: reaches the domain kinds"
+st=$(field "$TMP/dns-system.json" from-target status)
+[ "$st" = pass ] && ok || bad "status $st" "$(field "$TMP/dns-system.json" from-target message)"
+check "run --dns reaches a check whose check and target name none"
+st=$(field "$TMP/dns-run.json" from-run status)
+[ "$st" = pass ] && ok || bad "status $st" "$(field "$TMP/dns-run.json" from-run message)"
+check "without --dns that check asks the system resolver (no lab.test there)"
+st=$(field "$TMP/dns-system.json" from-run status)
+[ "$st" != pass ] && ok || bad "status $st"
+check "the check's own dns: beats its target's and --dns"
+st=$(field "$TMP/dns-run.json" check-wins status)
+[ "$st" = error ] && ok || bad "status $st" "$(field "$TMP/dns-run.json" check-wins message)"
 lab_finish
