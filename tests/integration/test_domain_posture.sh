@@ -35,6 +35,9 @@ done
 
 # expect_fail DOMAIN CHECK REGEX [VAR=VALUE...]: the check fails for DOMAIN, message matches.
 expect_fail() {
+check "mta-sts for lab.test verified the MX's STARTTLS certificate"
+msg=$(field "$TMP/correct.json" mta-sts message)
+[[ $msg == *"every MX's STARTTLS certificate valid for its name"* ]] && ok || bad "$msg"
     local domain=$1 id=$2 re=$3
     shift 3
     check "$id fails for $domain naming /$re/"
@@ -74,6 +77,7 @@ expect_fail sts-redirect.lab.test mta-sts 'policy https://mta-sts\.sts-redirect\
 expect_fail nospf.lab.test mta-sts 'TXT _mta-sts\.nospf\.lab\.test: NXDOMAIN, senders see no MTA-STS policy \(RFC 8461 §3\.1\)'
 expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt has mode: enforce, the suite asks for testing' MTA_STS_MODE=testing
 expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt .*certificate of mta-sts\.lab\.test' MTA_STS_CA_FILE=/etc/ssl/certs/ca-certificates.crt
+expect_fail sts-badcert.lab.test mta-sts 'MX mx\.sts-badcert\.lab\.test \(127\.0\.0\.10:25\): the STARTTLS certificate \(.*CN=mail\.lab\.test.*\) is not valid for mx\.sts-badcert\.lab\.test: hostname mismatch; senders will refuse to deliver to it \(RFC 8461 §4\.2\)'
 
 # The rules can be relaxed: p=none allowed, ~all accepted, a null MX asserted.
 expect_pass() { # DOMAIN CHECK VAR=VALUE...
