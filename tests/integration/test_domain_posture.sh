@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # suites/domain-posture.yaml against the lab's DNS (unbound on 127.0.0.10:53, records in
-# lab/templates/unbound.conf): every check passes for lab.test, and each broken sibling domain
-# fails its check with a message naming the record and the rule it breaks.
+# lab/templates/unbound.conf; the dane check against the DNSSEC lab, lab/up --with dnssec): every
+# check passes for lab.test, and each broken sibling domain fails its check with a message naming
+# the record and the rule it breaks.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
 # shellcheck source=../../lab/lib/testing.sh
 . "$ROOT/lab/lib/testing.sh"
 lab_require
+command -v nsd >/dev/null && command -v ldns-signzone >/dev/null ||
+    { echo "FAIL: nsd or ldnsutils missing (./run setup)"; exit 1; }
 lab_lock
 TMP=$(mktemp -d)
 trap '"$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"; rm -rf "$TMP"' EXIT
-"$ROOT/lab/up" >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
+"$ROOT/lab/up" --with dnssec >/dev/null || { echo "FAIL: lab/up --with dnssec failed"; exit 1; }
 SUITE=$ROOT/suites/domain-posture.yaml
 
 # field JSON CHECK FIELD: status / message of one result.
@@ -27,17 +30,17 @@ check "the shipped suite passes for lab.test"
 out=$("$MAILSPEC" run --json "$TMP/correct.json" "$SUITE" 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then ok; else bad "exit $rc" "$out"; fi
-for id in mx-records spf-record dmarc-policy dkim-key dkim-exists tls-rpt mta-sts; do
+for id in mx-records spf-record dmarc-policy dkim-key dkim-exists tls-rpt mta-sts dane; do
     check "$id passes for lab.test"
     st=$(field "$TMP/correct.json" "$id" status)
     if [ "$st" = pass ]; then ok; else bad "status $st" "$(field "$TMP/correct.json" "$id" message)"; fi
 done
-
-# expect_fail DOMAIN CHECK REGEX [VAR=VALUE...]: the check fails for DOMAIN, message matches.
-expect_fail() {
 check "mta-sts for lab.test verified the MX's STARTTLS certificate"
 msg=$(field "$TMP/correct.json" mta-sts message)
 [[ $msg == *"every MX's STARTTLS certificate valid for its name"* ]] && ok || bad "$msg"
+
+# expect_fail DOMAIN CHECK REGEX [VAR=VALUE...]: the check fails for DOMAIN, message matches.
+expect_fail() {
     local domain=$1 id=$2 re=$3
     shift 3
     check "$id fails for $domain naming /$re/"
@@ -74,10 +77,11 @@ expect_fail tlsrpt-bad.lab.test tls-rpt "TLS-RPT rua URI 'ftp://reports\.lab\.te
 expect_fail nospf.lab.test tls-rpt 'TXT _smtp\._tls\.nospf\.lab\.test: NXDOMAIN, the domain asks for no TLS reports \(RFC 8460'
 expect_fail sts-uncovered.lab.test mta-sts 'MX mail\.lab\.test of sts-uncovered\.lab\.test matches no mx: pattern of https://mta-sts\.sts-uncovered\.lab\.test/\.well-known/mta-sts\.txt \(mail\.example\.net\).*RFC 8461 §4\.1'
 expect_fail sts-redirect.lab.test mta-sts 'policy https://mta-sts\.sts-redirect\.lab\.test/\.well-known/mta-sts\.txt answers 301 redirecting to https://mta-sts\.lab\.test/.*must not be followed \(RFC 8461 §3\.3\)'
+expect_fail sts-badcert.lab.test mta-sts 'MX mx\.sts-badcert\.lab\.test \(127\.0\.0\.10:25\): the STARTTLS certificate \(.*CN=mail\.lab\.test.*\) is not valid for mx\.sts-badcert\.lab\.test: hostname mismatch; senders will refuse to deliver to it \(RFC 8461 §4\.2\)'
 expect_fail nospf.lab.test mta-sts 'TXT _mta-sts\.nospf\.lab\.test: NXDOMAIN, senders see no MTA-STS policy \(RFC 8461 §3\.1\)'
 expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt has mode: enforce, the suite asks for testing' MTA_STS_MODE=testing
 expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt .*certificate of mta-sts\.lab\.test' MTA_STS_CA_FILE=/etc/ssl/certs/ca-certificates.crt
-expect_fail sts-badcert.lab.test mta-sts 'MX mx\.sts-badcert\.lab\.test \(127\.0\.0\.10:25\): the STARTTLS certificate \(.*CN=mail\.lab\.test.*\) is not valid for mx\.sts-badcert\.lab\.test: hostname mismatch; senders will refuse to deliver to it \(RFC 8461 §4\.2\)'
+expect_fail lab.test dane 'insecure: .*not DNSSEC-validated' DANE_DOMAIN=insecure.dane.test
 
 # The rules can be relaxed: p=none allowed, ~all accepted, a null MX asserted.
 expect_pass() { # DOMAIN CHECK VAR=VALUE...
@@ -122,4 +126,5 @@ st=$(field "$TMP/dns-system.json" from-run status)
 check "the check's own dns: beats its target's and --dns"
 st=$(field "$TMP/dns-run.json" check-wins status)
 [ "$st" = error ] && ok || bad "status $st" "$(field "$TMP/dns-run.json" check-wins message)"
+
 lab_finish
