@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "checks/domain_dns.hpp"
 #include "checks/kinds.hpp"
 #include "checks/smtp_support.hpp"
 #include "checks/tls_assertions.hpp"
@@ -127,7 +128,7 @@ boost::asio::awaitable<void> DaneCheck::run(CheckRun& run) const {
                      "STARTTLS chain") +
                  (rollover ? ", two usable records (rollover)" : "");
     transport::DnsOptions opts;
-    opts.server = dns;
+    opts.server = dns_server_for(run, dns);
     std::unique_ptr<transport::CaresResolver> resolver;
     try {
         resolver = std::make_unique<transport::CaresResolver>(run.executor(), opts);

@@ -8,7 +8,7 @@
 //                                      # the handshake goes to the target
 //           domain: example.org,       # instead of mx: every MX of the domain (secure MX
 //                                      # lookup, each MX's A records, the target's port)
-//           dns: 127.0.0.61:53,        # the validating resolver; default: resolv.conf's
+//           dns: 127.0.0.61:53,        # the validating resolver; default: target's, --dns
 //           rollover: required }       # at least two usable records (default: optional)
 // Verdicts (danecheck's names, in the message and property dane.verdict): pass, tlsa-absent,
 // tlsa-unusable, tlsa-mismatch, name-mismatch, cert-expired, insecure, bogus.

@@ -54,7 +54,8 @@ boost::asio::awaitable<void> DkimCheck::run(CheckRun& run) const {
                                         std::to_string(min_bits) + " bits";
     std::unique_ptr<DomainDns> dns;
     try {
-        dns = std::make_unique<DomainDns>(run.executor(), d.dns, per_query_timeout(run));
+        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
+                                          per_query_timeout(run));
     } catch (const std::exception& e) {
         r.status = Status::error;
         r.message = std::string("DNS resolver: ") + e.what();

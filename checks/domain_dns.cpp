@@ -100,6 +100,17 @@ std::string describe_status(const dns::Answer& a) {
     return "?";
 }
 
+std::string choose_dns_server(const std::string& check_dns, const std::string& target_dns,
+                              const std::string& run_dns) {
+    if (!check_dns.empty()) return check_dns;
+    if (!target_dns.empty()) return target_dns;
+    return run_dns;
+}
+
+std::string dns_server_for(const CheckRun& run, const std::string& check_dns) {
+    return choose_dns_server(check_dns, run.target().dns, run.suite().dns);
+}
+
 std::chrono::milliseconds per_query_timeout(const CheckRun& run) {
     auto t = std::chrono::duration_cast<std::chrono::milliseconds>(run.spec().timeout);
     return std::clamp(t / 4, std::chrono::milliseconds(500), std::chrono::milliseconds(5000));

@@ -14,7 +14,7 @@ namespace mailspec {
 
 struct DomainSpec {
     std::string domain;  // the mail domain being graded (lowercase, no trailing dot)
-    std::string dns;     // "HOST[:PORT]"; empty = the system resolver
+    std::string dns;     // "HOST[:PORT]"; empty = the target's, --dns, the system resolver
 };
 
 // Reads `domain` (required) and `dns`; errors name file:line:column.
@@ -41,6 +41,12 @@ class DomainDns {
 
 // "NXDOMAIN"/"no data"/"SERVFAIL"... for messages.
 std::string describe_status(const dns::Answer& a);
+
+// The DNS server a domain kind asks: the check's `dns:`, else its target's `dns:`, else the
+// run's `--dns`, else "" (the system resolver).
+std::string choose_dns_server(const std::string& check_dns, const std::string& target_dns,
+                              const std::string& run_dns);
+std::string dns_server_for(const CheckRun& run, const std::string& check_dns);
 
 // Per-query budget: the check's timeout split so that a run of lookups stays within it.
 std::chrono::milliseconds per_query_timeout(const CheckRun& run);

@@ -1,16 +1,21 @@
 // mta_sts: the domain's MTA-STS policy as a sending MTA fetches it (RFC 8461):
 //   mta_sts: { domain: lab.test, dns: 127.0.0.10:53,
 //              ca_file: lab/run/tls/ca.pem,  # trust for the policy host; default the target's
-//              mode: enforce }               # the mode the policy must have; default any
+//              mode: enforce,                # the mode the policy must have; default any
+//              starttls: true }              # each MX's STARTTLS certificate (default true)
 // Exactly one "v=STSv1; id=..." TXT at _mta-sts.<domain> (§3.1); the policy fetched from
 // https://mta-sts.<domain>/.well-known/mta-sts.txt with the certificate verified for that
 // name, no redirect followed (a 3xx fails, §3.3), at most 64 KiB, within the check's timeout;
 // version STSv1, mode, max_age 0..31557600, and mx patterns covering every MX of the domain
-// ("*." matches one leftmost label, §4.1). Internet.nl does not test MTA-STS.
+// ("*." matches one leftmost label, §4.1). Unless the policy's mode is none or `starttls:
+// false`, every address of every MX is then asked for STARTTLS on the target's port (25) from
+// the vantage, and its certificate must chain to the trust store and name the MX host (§4.2;
+// a wildcard covers one label). Internet.nl does not test MTA-STS.
 
 #include "checks/check_run.hpp"
 #include "checks/domain_dns.hpp"
 #include "checks/kinds.hpp"
+#include "checks/smtp_support.hpp"
 #include "protocol/posture/sts_policy.hpp"
 #include "transport/error.hpp"
 #include "transport/https_get.hpp"
@@ -22,9 +27,17 @@ namespace {
 class MtaStsCheck final : public Check {
   public:
     DomainSpec d;
-    std::string ca_file;  // empty: the target's (which may be empty: the system store)
-    std::string mode;     // empty: any
+    std::string ca_file;   // empty: the target's (which may be empty: the system store)
+    std::string mode;      // empty: any
+    bool starttls = true;  // verify each MX's STARTTLS certificate (unless the mode is none)
     boost::asio::awaitable<void> run(CheckRun& run) const override;
+
+  private:
+    boost::asio::awaitable<void> check_mx_certificate(CheckRun& run, DomainDns& dns,
+                                                      const std::string& mx,
+                                                      const std::string& trust,
+                                                      std::vector<std::string>& problems,
+                                                      Result& r) const;
 };
 
 }  // namespace
@@ -36,10 +49,75 @@ std::shared_ptr<const Check> parse_mta_sts(const yaml::Node& body, ParseContext&
     auto d = read_domain_spec(f);
     if (auto s = f.str("ca_file")) c->ca_file = s->empty() ? "" : ctx.reader.resolve_path(*s);
     if (auto s = f.choice("mode", {"enforce", "testing", "none"})) c->mode = *s;
+    if (auto b = f.boolean("starttls")) c->starttls = *b;
     f.done();
     if (!d) return nullptr;
     c->d = std::move(*d);
     return c;
+}
+
+// RFC 8461 §4.2: a sender delivers to an MX only over TLS with a certificate that chains to a
+// trusted root and names the MX host; OpenSSL's host check (partial wildcards off) matches a
+// "*." against one label, as §4.2 asks.
+boost::asio::awaitable<void> MtaStsCheck::check_mx_certificate(CheckRun& run, DomainDns& dns,
+                                                               const std::string& mx,
+                                                               const std::string& trust,
+                                                               std::vector<std::string>& problems,
+                                                               Result& r) const {
+    std::vector<dns::IpAddress> addrs;
+    for (auto type : {dns::RrType::a, dns::RrType::aaaa}) {
+        auto a = co_await dns.query(mx, type);
+        addrs.insert(addrs.end(), a.addresses.begin(), a.addresses.end());
+    }
+    if (addrs.empty()) {
+        problems.push_back("MX " + mx + " has no A or AAAA record, no STARTTLS to check");
+        co_return;
+    }
+    const auto port = run.target().port;
+    for (const auto& ip : addrs) {
+        const std::string where =
+            "MX " + mx + " (" + ip.to_string() + ":" + std::to_string(port) + ")";
+        auto client = make_smtp_client(run, [&](transport::SmtpClientOptions& o) {
+            o.implicit_tls = false;  // MTA-STS is about STARTTLS on port 25
+            o.tls.verify = true;
+            o.tls.check_hostname = true;
+            o.tls.server_name = mx;
+            o.tls.ca_file = trust;
+        });
+        try {
+            auto greeting = co_await client->open(transport::Endpoint(ip.to_string(), port));
+            auto ehlo = co_await client->ehlo(run.spec().helo);
+            if (greeting.klass() != 2 || !ehlo.capabilities) {
+                problems.push_back(where + " greets '" + first_line(greeting) +
+                                   "', no EHLO session to ask for STARTTLS");
+            } else if (!ehlo.capabilities->has("STARTTLS")) {
+                problems.push_back(where +
+                                   " does not offer STARTTLS: senders will not deliver "
+                                   "under an MTA-STS policy (RFC 8461 §4.2)");
+            } else if (auto reply = co_await client->starttls(); reply.code != 220) {
+                problems.push_back(where + " answers STARTTLS with '" + first_line(reply) +
+                                   "' (RFC 8461 §4.2)");
+            } else {
+                const auto& info = client->tls_info();
+                r.properties["mta_sts." + mx + ".certificate." + ip.to_string()] =
+                    info ? info->subject : std::string();
+            }
+            co_await quit_quietly(*client);
+        } catch (const transport::StepError& e) {
+            const auto& info = client->tls_info();
+            if (e.kind() == transport::StepError::Kind::verify && info) {
+                std::string names;
+                for (const auto& n : info->sans)
+                    names += (names.empty() ? "" : ", ") + n;
+                problems.push_back(where + ": the STARTTLS certificate (" + info->subject +
+                                   (names.empty() ? "" : "; " + names) + ") is not valid for " +
+                                   mx + ": " + info->verify_error +
+                                   "; senders will refuse to deliver to it (RFC 8461 §4.2)");
+            } else {
+                problems.push_back(where + ": STARTTLS failed: " + e.what());
+            }
+        }
+    }
 }
 
 boost::asio::awaitable<void> MtaStsCheck::run(CheckRun& run) const {
@@ -48,10 +126,12 @@ boost::asio::awaitable<void> MtaStsCheck::run(CheckRun& run) const {
     const std::string host = "mta-sts." + d.domain;
     const std::string url = "https://" + host + "/.well-known/mta-sts.txt";
     r.expected = "a v=STSv1 record at " + txt_name + " and a valid policy at " + url +
-                 (mode.empty() ? "" : " with mode " + mode) + " covering every MX";
+                 (mode.empty() ? "" : " with mode " + mode) + " covering every MX" +
+                 (starttls ? ", each MX's STARTTLS certificate valid for its name" : "");
     std::unique_ptr<DomainDns> dns;
     try {
-        dns = std::make_unique<DomainDns>(run.executor(), d.dns, per_query_timeout(run));
+        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
+                                          per_query_timeout(run));
     } catch (const std::exception& e) {
         r.status = Status::error;
         r.message = std::string("DNS resolver: ") + e.what();
@@ -155,6 +235,15 @@ boost::asio::awaitable<void> MtaStsCheck::run(CheckRun& run) const {
                                    " matches no mx: pattern of " + url + " (" + patterns +
                                    "): senders will refuse to deliver to it (RFC 8461 §4.1)");
         }
+        if (starttls) {
+            const std::string trust = ca_file.empty() ? run.target().ca_file : ca_file;
+            for (const auto& m : mx.mx) {
+                std::string name = m.exchange;
+                if (!name.empty() && name.back() == '.') name.pop_back();
+                if (name.empty()) continue;  // a null MX
+                co_await check_mx_certificate(run, *dns, name, trust, problems, r);
+            }
+        }
     }
     if (!problems.empty()) {
         std::string m;
@@ -165,7 +254,10 @@ boost::asio::awaitable<void> MtaStsCheck::run(CheckRun& run) const {
     }
     finish(Status::pass, "MTA-STS id=" + rec.id + ", mode " + policy.mode + ", max_age " +
                              r.properties["mta_sts.max_age"] + ", mx " + patterns +
-                             " covers every MX (certificate of " + host + " verified)");
+                             " covers every MX (certificate of " + host + " verified" +
+                             (starttls && policy.mode != "none"
+                                  ? "; every MX's STARTTLS certificate valid for its name)"
+                                  : ")"));
 }
 
 }  // namespace mailspec

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <ctime>
 
+#include "checks/domain_dns.hpp"
 #include "checks/kinds.hpp"
 #include "checks/smtp_support.hpp"
 #include "protocol/dns/ip_address.hpp"
@@ -166,7 +167,7 @@ boost::asio::awaitable<void> SpfRejectCheck::run(CheckRun& run) const {
     req.receiver = run.target().host;
     req.timestamp = static_cast<std::int64_t>(std::time(nullptr));
     transport::DnsOptions opts;
-    opts.server = dns;
+    opts.server = dns_server_for(run, dns);
     spf::Result eval;
     try {
         auto x = co_await evaluate(run.executor(), opts, req);

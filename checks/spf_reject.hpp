@@ -3,7 +3,7 @@
 // refused (RFC 7208 §8.4: 550 5.7.1, or 5.7.23 per RFC 7372).
 //   spf_reject: { sender: probe@spf-fail.lab.test, rcpt: alice@lab.test,
 //                 expect: { code: 550, enhanced: 5.7.x },   # default: code 5xx, enhanced 5.7.x when the reply has one
-//                 dns: 127.0.0.10:53,                       # default: the system resolver
+//                 dns: 127.0.0.10:53,                       # default: target dns, --dns, system
 //                 ip: 192.0.2.25 }                          # the address the server sees
 // Preflight: SPF is evaluated first (protocol/spf) for (ip, sender, helo). Without `ip`, the
 // address the server sees comes from the vantage: bind = its source address; local and netns =
@@ -25,7 +25,7 @@ namespace mailspec {
 class SpfRejectCheck final : public Check {
   public:
     EnvelopeProbe probe;
-    std::string dns;  // "HOST[:PORT]"; empty = system resolver
+    std::string dns;  // "HOST[:PORT]"; empty = the target's, --dns, the system resolver
     std::string ip;   // empty = from the vantage
     boost::asio::awaitable<void> run(CheckRun& run) const override;
 };

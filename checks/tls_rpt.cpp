@@ -37,7 +37,8 @@ boost::asio::awaitable<void> TlsRptCheck::run(CheckRun& run) const {
     r.expected = "one v=TLSRPTv1 record at " + name + " with mailto:/https: rua";
     std::unique_ptr<DomainDns> dns;
     try {
-        dns = std::make_unique<DomainDns>(run.executor(), d.dns, per_query_timeout(run));
+        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
+                                          per_query_timeout(run));
     } catch (const std::exception& e) {
         r.status = Status::error;
         r.message = std::string("DNS resolver: ") + e.what();

@@ -28,6 +28,7 @@ struct Target {
     TlsMode tls = TlsMode::none;
     std::string tls_name;          // name for SNI and the certificate check; default: host
     std::string ca_file;           // trust anchors instead of the system store
+    std::string dns;               // DNS server (IP[:PORT]) for the domain kinds; empty: --dns
     unsigned max_connections = 4;  // politeness: concurrent connections to this target
     Millis delay{0};               // politeness: pause between connections
     Location where;
@@ -93,6 +94,9 @@ struct Suite {
     std::map<std::string, Vantage> vantages;
     Defaults defaults;
     std::vector<CheckSpec> checks;
+    // `mailspec run --dns`: the DNS server of the domain kinds when neither the check nor its
+    // target names one; empty: the system resolver.
+    std::string dns;
 };
 
 // The vantage a check runs from when neither it nor the defaults name one.

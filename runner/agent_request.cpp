@@ -104,6 +104,7 @@ YAML::Node target_node(const Target& t, const std::string& prefix, BuiltPart& ou
     n["port"] = t.port;
     n["tls"] = t.tls == TlsMode::implicit ? "implicit" : "none";
     if (!t.tls_name.empty()) n["tls_name"] = literal(t.tls_name);
+    if (!t.dns.empty()) n["dns"] = literal(t.dns);
     if (!t.ca_file.empty()) {
         // The CA travels with the checks; a file that cannot be read here is named as is.
         if (auto pem = read_file(t.ca_file)) {

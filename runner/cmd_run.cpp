@@ -49,6 +49,8 @@ int run_suites(const RunOptions& opts, const std::vector<std::string>& argv, Rep
         for (auto& s : *suites)
             for (auto& c : s.checks)
                 c.strict = true;
+    for (auto& s : *suites)
+        s.dns = opts.dns;  // the domain kinds' last resort before the system resolver
     if (!apply_fleet_options(opts.fleet, *suites, std::cerr, "run")) return exit_code::usage;
 
     std::unique_ptr<reports::FanoutReporter> reporter;
@@ -153,7 +155,8 @@ void add_selection_options(CLI::App& cmd, RunOptions& opts, bool suites_position
                    "many results keep one core busy")
         ->check(CLI::Range(1, 256));
     cmd.add_option("--dns", opts.dns,
-                   "DNS server (HOST:PORT) for target host names; default: resolv.conf");
+                   "DNS server (IP[:PORT]) for target host names and the domain kinds (mx, dmarc, "
+                   "dane, ...) whose check and target name none; default: resolv.conf");
     add_fleet_options(cmd, opts.fleet);
     cmd.add_flag("--strict", opts.strict,
                  "Protocol violations (bare LF, control octets, mismatched continuation codes, "

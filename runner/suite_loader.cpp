@@ -7,6 +7,7 @@
 
 #include "checks/check.hpp"
 #include "runner/yaml_file.hpp"
+#include "transport/dns/cares_resolver.hpp"
 
 namespace mailspec {
 
@@ -47,6 +48,12 @@ std::optional<Target> read_target(SpecReader& r, const std::string& name, const 
     if (auto p = f.integer("port", 1, 65535)) t.port = static_cast<std::uint16_t>(*p);
     if (auto s = f.str("tls_name")) t.tls_name = *s;
     if (auto s = f.str("ca_file")) t.ca_file = r.resolve_path(*s);
+    if (auto s = f.str("dns")) {
+        t.dns = *s;
+        if (!transport::normalize_dns_server(*s))
+            r.error(f.take("dns"), "target '" + name + "': dns '" + *s +
+                                       "' is not IP[:PORT] (c-ares takes addresses)");
+    }
     if (auto m = f.integer("max_connections", 1, 1000))
         t.max_connections = static_cast<unsigned>(*m);
     if (auto d = f.duration("delay")) t.delay = *d;

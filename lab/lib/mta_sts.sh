@@ -10,10 +10,11 @@ mta_sts_up() {
     command -v nginx >/dev/null || die "nginx is missing (./run setup installs it)"
     mkdir -p "$STS_DIR/tmp"
     chmod 755 "$STS_DIR"
-    if [ ! -s "$STS_DIR/sts.pem" ]; then
+    # Made anew when a sibling was added since (the SAN list below grew).
+    if [ ! -s "$STS_DIR/sts.pem" ] || ! grep -q sts-badcert "$STS_DIR/sts.ext" 2>/dev/null; then
         printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature,keyEncipherment" \
             "extendedKeyUsage=serverAuth" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" \
-            "subjectAltName=DNS:mta-sts.lab.test,DNS:mta-sts.sts-uncovered.lab.test,DNS:mta-sts.sts-redirect.lab.test" \
+            "subjectAltName=DNS:mta-sts.lab.test,DNS:mta-sts.sts-uncovered.lab.test,DNS:mta-sts.sts-redirect.lab.test,DNS:mta-sts.sts-badcert.lab.test" \
             >"$STS_DIR/sts.ext"
         openssl req -newkey rsa:2048 -nodes -keyout "$STS_DIR/sts.key" -out "$STS_DIR/sts.csr" \
             -subj "/O=mailspec lab/CN=mta-sts.lab.test" 2>/dev/null
@@ -26,6 +27,8 @@ mta_sts_up() {
         >"$STS_DIR/policy-lab.test.txt"
     printf 'version: STSv1\r\nmode: enforce\r\nmx: mail.example.net\r\nmax_age: 86400\r\n' \
         >"$STS_DIR/policy-uncovered.txt"
+    printf 'version: STSv1\r\nmode: enforce\r\nmx: mx.sts-badcert.lab.test\r\nmax_age: 86400\r\n' \
+        >"$STS_DIR/policy-badcert.txt"
     chmod 644 "$STS_DIR"/policy-*.txt
     sed -e "s|@STS@|$STS_DIR|g" -e "s|@STS_IP@|$STS_IP|g" "$LAB/templates/nginx-mta-sts.conf" \
         >"$STS_DIR/nginx.conf"

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # suites/domain-posture.yaml against the lab's DNS (unbound on 127.0.0.10:53, records in
-# lab/templates/unbound.conf): every check passes for lab.test, and each broken sibling domain
-# fails its check with a message naming the record and the rule it breaks.
+# lab/templates/unbound.conf; the dane check against the DNSSEC lab, lab/up --with dnssec): every
+# check passes for lab.test, and each broken sibling domain fails its check with a message naming
+# the record and the rule it breaks.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
 # shellcheck source=../../lab/lib/testing.sh
 . "$ROOT/lab/lib/testing.sh"
 lab_require
+command -v nsd >/dev/null && command -v ldns-signzone >/dev/null ||
+    { echo "FAIL: nsd or ldnsutils missing (./run setup)"; exit 1; }
 lab_lock
 TMP=$(mktemp -d)
 trap '"$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"; rm -rf "$TMP"' EXIT
-"$ROOT/lab/up" >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
+"$ROOT/lab/up" --with dnssec >/dev/null || { echo "FAIL: lab/up --with dnssec failed"; exit 1; }
 SUITE=$ROOT/suites/domain-posture.yaml
 
 # field JSON CHECK FIELD: status / message of one result.
@@ -27,11 +30,14 @@ check "the shipped suite passes for lab.test"
 out=$("$MAILSPEC" run --json "$TMP/correct.json" "$SUITE" 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then ok; else bad "exit $rc" "$out"; fi
-for id in mx-records spf-record dmarc-policy dkim-key dkim-exists tls-rpt mta-sts; do
+for id in mx-records spf-record dmarc-policy dkim-key dkim-exists tls-rpt mta-sts dane; do
     check "$id passes for lab.test"
     st=$(field "$TMP/correct.json" "$id" status)
     if [ "$st" = pass ]; then ok; else bad "status $st" "$(field "$TMP/correct.json" "$id" message)"; fi
 done
+check "mta-sts for lab.test verified the MX's STARTTLS certificate"
+msg=$(field "$TMP/correct.json" mta-sts message)
+[[ $msg == *"every MX's STARTTLS certificate valid for its name"* ]] && ok || bad "$msg"
 
 # expect_fail DOMAIN CHECK REGEX [VAR=VALUE...]: the check fails for DOMAIN, message matches.
 expect_fail() {
@@ -71,9 +77,11 @@ expect_fail tlsrpt-bad.lab.test tls-rpt "TLS-RPT rua URI 'ftp://reports\.lab\.te
 expect_fail nospf.lab.test tls-rpt 'TXT _smtp\._tls\.nospf\.lab\.test: NXDOMAIN, the domain asks for no TLS reports \(RFC 8460'
 expect_fail sts-uncovered.lab.test mta-sts 'MX mail\.lab\.test of sts-uncovered\.lab\.test matches no mx: pattern of https://mta-sts\.sts-uncovered\.lab\.test/\.well-known/mta-sts\.txt \(mail\.example\.net\).*RFC 8461 §4\.1'
 expect_fail sts-redirect.lab.test mta-sts 'policy https://mta-sts\.sts-redirect\.lab\.test/\.well-known/mta-sts\.txt answers 301 redirecting to https://mta-sts\.lab\.test/.*must not be followed \(RFC 8461 §3\.3\)'
+expect_fail sts-badcert.lab.test mta-sts 'MX mx\.sts-badcert\.lab\.test \(127\.0\.0\.10:25\): the STARTTLS certificate \(.*CN=mail\.lab\.test.*\) is not valid for mx\.sts-badcert\.lab\.test: hostname mismatch; senders will refuse to deliver to it \(RFC 8461 §4\.2\)'
 expect_fail nospf.lab.test mta-sts 'TXT _mta-sts\.nospf\.lab\.test: NXDOMAIN, senders see no MTA-STS policy \(RFC 8461 §3\.1\)'
 expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt has mode: enforce, the suite asks for testing' MTA_STS_MODE=testing
 expect_fail lab.test mta-sts 'policy https://mta-sts\.lab\.test/\.well-known/mta-sts\.txt .*certificate of mta-sts\.lab\.test' MTA_STS_CA_FILE=/etc/ssl/certs/ca-certificates.crt
+expect_fail lab.test dane 'insecure: .*not DNSSEC-validated' DANE_DOMAIN=insecure.dane.test
 
 # The rules can be relaxed: p=none allowed, ~all accepted, a null MX asserted.
 expect_pass() { # DOMAIN CHECK VAR=VALUE...
@@ -90,4 +98,33 @@ expect_pass dmarc-none.lab.test dmarc-policy DMARC_MIN_POLICY=none
 expect_pass spf-softfail.lab.test spf-record SPF_POLICY=softfail
 expect_pass null-mx.lab.test mx-records MX_NULL=true
 expect_pass lab.test dkim-key DKIM_SELECTOR=ed2026
+
+# Where the kinds ask: the check's dns:, else its target's dns:, else `run --dns`, else the
+# system resolver (which knows nothing of lab.test).
+cat >"$TMP/dns-sources.yaml" <<'YAML'
+suite: dns-sources
+targets:
+  with-dns: { host: 127.0.0.10, dns: "127.0.0.10:53" }
+  plain: { host: 127.0.0.10 }
+defaults: { timeout: 3s }
+checks:
+  - { id: from-target, target: with-dns, tls_rpt: { domain: lab.test } }
+  - { id: from-run, target: plain, tls_rpt: { domain: lab.test } }
+  - { id: check-wins, target: with-dns, tls_rpt: { domain: lab.test, dns: "127.0.0.10:5399" } }
+YAML
+"$MAILSPEC" run --dns 127.0.0.10:53 --json "$TMP/dns-run.json" "$TMP/dns-sources.yaml" >/dev/null 2>&1
+"$MAILSPEC" run --json "$TMP/dns-system.json" "$TMP/dns-sources.yaml" >/dev/null 2>&1
+check "a target's dns: reaches the domain kinds"
+st=$(field "$TMP/dns-system.json" from-target status)
+[ "$st" = pass ] && ok || bad "status $st" "$(field "$TMP/dns-system.json" from-target message)"
+check "run --dns reaches a check whose check and target name none"
+st=$(field "$TMP/dns-run.json" from-run status)
+[ "$st" = pass ] && ok || bad "status $st" "$(field "$TMP/dns-run.json" from-run message)"
+check "without --dns that check asks the system resolver (no lab.test there)"
+st=$(field "$TMP/dns-system.json" from-run status)
+[ "$st" != pass ] && ok || bad "status $st"
+check "the check's own dns: beats its target's and --dns"
+st=$(field "$TMP/dns-run.json" check-wins status)
+[ "$st" = error ] && ok || bad "status $st" "$(field "$TMP/dns-run.json" check-wins message)"
+
 lab_finish

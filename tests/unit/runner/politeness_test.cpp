@@ -59,9 +59,10 @@ struct Bench {
     Suite suite(int n, unsigned max_conn, Millis delay = Millis(0), int on_other = 0) {
         Suite s;
         s.name = "polite";
-        s.targets["mx"] = Target{"mx", "192.0.2.1", 25, TlsMode::none, "", "", max_conn, delay, {}};
+        s.targets["mx"] =
+            Target{"mx", "192.0.2.1", 25, TlsMode::none, "", "", "", max_conn, delay, {}};
         s.targets["other"] =
-            Target{"other", "192.0.2.2", 25, TlsMode::none, "", "", max_conn, delay, {}};
+            Target{"other", "192.0.2.2", 25, TlsMode::none, "", "", "", max_conn, delay, {}};
         auto add = [&](const std::string& id, const std::string& target) {
             CheckSpec c;
             c.id = id;

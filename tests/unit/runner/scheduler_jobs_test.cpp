@@ -81,7 +81,7 @@ struct OverlapDetector final : Reporter {
 Suite suite_of(std::shared_ptr<ThreadedCheck> check, int n) {
     Suite s;
     s.name = "jobs";
-    s.targets["mx"] = Target{"mx", "192.0.2.1", 25, TlsMode::none, "", "", 1000, Millis(0), {}};
+    s.targets["mx"] = Target{"mx", "192.0.2.1", 25, TlsMode::none, "", "", "", 1000, Millis(0), {}};
     Vantage v;
     v.name = "a";
     s.vantages["a"] = v;

@@ -59,11 +59,11 @@ Suite make_suite(Gauge& g, int checks_per_target, std::vector<std::string> targe
     Suite s;
     s.name = "fake";
     for (auto& t : targets)
-        s.targets[t] = Target{t,        "192.0.2." + std::to_string(s.targets.size() + 1),
-                              25,       TlsMode::none,
-                              "",       "",
-                              max_conn, Millis(0),
-                              {}};
+        s.targets[t] = Target{t,         "192.0.2." + std::to_string(s.targets.size() + 1),
+                              25,        TlsMode::none,
+                              "",        "",
+                              "",        max_conn,
+                              Millis(0), {}};
     auto vantage = [](std::string name, VantageKind kind, std::string address) {
         Vantage v;
         v.name = std::move(name);

@@ -306,3 +306,33 @@ TEST_F(LoaderTest, VantagesFile) {
 
 }  // namespace
 }  // namespace mailspec
+
+namespace mailspec {
+namespace {
+
+TEST_F(LoaderTest, TargetDnsServerIsLoaded) {
+    auto r = load(R"(suite: s
+targets:
+  domain: { host: 127.0.0.10, dns: "127.0.0.61:53" }
+checks:
+  - id: b
+    banner: { code: 220 }
+)");
+    ASSERT_TRUE(r.suite);
+    EXPECT_EQ(r.suite->targets.at("domain").dns, "127.0.0.61:53");
+    EXPECT_EQ(r.suite->dns, "");  // only `mailspec run --dns` sets the run's server
+}
+
+TEST_F(LoaderTest, TargetDnsServerMustBeAnAddress) {
+    EXPECT_THAT(only_error(R"(suite: s
+targets:
+  domain: { host: 127.0.0.10, dns: "ns.example.org:53" }
+checks:
+  - id: b
+    banner: { code: 220 }
+)"),
+                HasSubstr(": target 'domain': dns 'ns.example.org:53' is not IP[:PORT]"));
+}
+
+}  // namespace
+}  // namespace mailspec
