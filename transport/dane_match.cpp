@@ -134,11 +134,16 @@ DaneMatch match_tlsa(const std::vector<DerCertificate>& chain_der,
         m.detail = "the server presented no certificate";
         return m;
     }
-    // The best outcome over all records: an EE match wins outright; a TA match needs the name
-    // and validity, else it explains the failure better than a plain mismatch.
+    // The best outcome over all records, whatever order DNS returned them in: an EE match
+    // wins outright (so DANE-EE records are tried first); a TA match needs the name and
+    // validity, else it explains the failure better than a plain mismatch.
+    std::vector<const dns::TlsaRecord*> ordered;
+    for (int usage : {3, 2})
+        for (const auto& r : records)
+            if (usable_record(r) && r.usage == usage) ordered.push_back(&r);
     std::optional<DaneMatch> ta_failure;
-    for (const auto& r : records) {
-        if (!usable_record(r)) continue;
+    for (const auto* rp : ordered) {
+        const auto& r = *rp;
         if (r.usage == 3) {
             if (association(chain[0].get(), r.selector, r.matching_type) == r.data) {
                 m.verdict = DaneVerdict::pass;

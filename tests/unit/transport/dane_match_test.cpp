@@ -147,6 +147,18 @@ TEST(DaneMatch, DaneTaMatchesTheIssuerInTheChain) {
     EXPECT_EQ(match_tlsa(chain(pki().leaf), {spki512}, kMx, kNow).verdict, DaneVerdict::pass);
 }
 
+// DNS returns an RRset in any order: a DANE-EE match is reported whatever came first.
+TEST(DaneMatch, DaneEeWinsOverDaneTaInEitherOrder) {
+    auto ta = rec(2, 0, 1, digest(pki().ca.der(), EVP_sha256()));
+    auto ee = rec(3, 1, 1, digest(spki(pki().leaf.key), EVP_sha256()));
+    for (const auto& records : {std::vector{ta, ee}, std::vector{ee, ta}}) {
+        auto m = match_tlsa(chain(pki().leaf), records, kMx, kNow);
+        EXPECT_EQ(m.verdict, DaneVerdict::pass) << m.detail;
+        EXPECT_EQ(m.matched, tlsa_string(ee));
+        EXPECT_EQ(m.depth, 0);
+    }
+}
+
 TEST(DaneMatch, DaneTaRequiresTheMxName) {
     auto r = rec(2, 0, 1, digest(pki().ca.der(), EVP_sha256()));
     auto m = match_tlsa(chain(pki().leaf), {r}, {"mx.other.test"}, kNow);
