@@ -6,6 +6,7 @@
 
 #include "checks/check.hpp"
 #include "checks/kinds.hpp"
+#include "checks/maillog.hpp"
 
 namespace mailspec {
 
@@ -63,6 +64,8 @@ const std::array kKinds{
               "TCP ports of the host open/closed/filtered from a vantage, optional banners"},
     CheckKind{"queue", parse_queue,
               "mail queue health (postqueue -j, exim -bp, qmail-qread): counts, ages, domains"},
+    CheckKind{"maillog", parse_maillog,
+              "an earlier check's queue id in the server's log: status, relay, delay (after:)"},
 };
 }  // namespace
 

@@ -12,6 +12,7 @@
 
 #include "checks/check.hpp"
 #include "checks/check_run.hpp"
+#include "checks/dependency.hpp"
 #include "runner/agent_remote.hpp"
 #include "transport/connector.hpp"
 
@@ -80,6 +81,11 @@ struct Scheduler::State {
         TargetQueue* queue = nullptr;
         bool done = false;
         std::unique_ptr<asio::steady_timer> watchdog;
+        // dependency_of(check): `dep` runs first; its results are kept for the dependents.
+        Job* dep = nullptr;
+        std::vector<Job*> dependents;
+        bool keep_results = false;
+        std::vector<Result> results;
     };
     struct TargetQueue {
         std::deque<Job*> waiting;
@@ -124,12 +130,27 @@ struct Scheduler::State {
         reporter.result(r);
     }
 
+    void record(Job& job, Result r) {
+        if (job.keep_results) job.results.push_back(r);
+        deliver(std::move(r));
+    }
+
+    // A dependent check may start once the check it depends on has ended.
+    void release(Job& job) {
+        job.queue->waiting.push_back(&job);
+        asio::post(strand, [this] { pump(); });
+    }
+
     void finish(Job& job) {
         if (job.done) return;
         job.done = true;
         if (job.watchdog) job.watchdog->cancel();
         --unfinished;
         if (--remaining[job.suite] == 0) reporter.suite_end(infos[job.suite]);
+        if (job.keep_results)
+            publish_earlier(*job.s, job.spec->id, job.vantage->name, std::move(job.results));
+        for (Job* d : job.dependents)
+            if (!d->done) release(*d);
         // Other work on the io_context (the caller's signal handlers) must not keep it running.
         if (unfinished == 0) io.stop();
     }
@@ -178,7 +199,7 @@ struct Scheduler::State {
                           asio::post(strand, [this, &job, r = std::move(r)]() mutable {
                               if (job.done) return;  // late results after the watchdog
                               note_push_back(job, r);
-                              deliver(std::move(r));
+                              record(job, std::move(r));
                           });
                       }});
         asio::post(strand, [this, &job, shell = run.result(), started = run.started()] {
@@ -234,7 +255,7 @@ struct Scheduler::State {
                                 format_duration(job.spec->timeout) +
                                 " (stopped by the runner's watchdog)";
                 shell.duration = Clock::now() - started;
-                deliver(std::move(shell));
+                record(job, std::move(shell));
                 finish(job);
             });
     }
@@ -292,7 +313,7 @@ struct Scheduler::State {
         r.rfc = job.spec->rfc;
         r.status = status;
         r.message = message;
-        deliver(std::move(r));
+        record(job, std::move(r));
         finish(job);
     }
 };
@@ -363,6 +384,17 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
         st.infos.push_back(info);
     }
     st.unfinished = st.jobs.size();
+    // Dependencies (maillog's after:): the job of the named check from the same vantage.
+    for (auto& job : st.jobs) {
+        const CheckDependency* d = job.spec->check ? dependency_of(*job.spec->check) : nullptr;
+        if (!d) continue;
+        for (auto& other : st.jobs)
+            if (other.suite == job.suite && other.spec->id == d->id &&
+                other.vantage->name == job.vantage->name) {
+                job.dep = &other;
+                other.keep_results = true;
+            }
+    }
     for (std::size_t si = 0; si < suites.size(); ++si) {
         st.reporter.suite_begin(st.infos[si]);
         if (st.remaining[si] == 0) st.reporter.suite_end(st.infos[si]);
@@ -372,6 +404,13 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
             st.report_now(job, Status::skip, st.options.filter_reason);
         } else if (!job.unusable.empty()) {
             st.report_now(job, Status::error, job.unusable);
+        } else if (job.spec->check && dependency_of(*job.spec->check) && job.remote) {
+            st.report_now(job, Status::error,
+                          "after: is not supported from an ssh vantage (run it locally)");
+        } else if (job.spec->check && dependency_of(*job.spec->check) && !job.dep) {
+            st.report_now(job, Status::error,
+                          "check " + dependency_of(*job.spec->check)->id + " does not run from " +
+                              "vantage " + job.vantage->name);
         } else if (job.remote) {
             st.remotes[job.remote].jobs.push_back(&job);
         } else {
@@ -382,7 +421,12 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
                             : std::min(q.limit, job.target->max_connections);
             q.delay = std::max(q.delay, job.target->delay);
             job.queue = &q;
-            q.waiting.push_back(&job);
+            if (!job.dep)
+                q.waiting.push_back(&job);
+            else if (job.dep->done)
+                st.release(job);
+            else
+                job.dep->dependents.push_back(&job);
         }
     }
     st.pump();
@@ -396,6 +440,8 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
             t.join();
     }
 
+    for (const auto& s : suites)
+        forget_earlier(s);
     st.summary.duration = Clock::now() - started;
     st.summary.incomplete = st.unfinished > 0;
     for (std::size_t si = 0; si < suites.size(); ++si)

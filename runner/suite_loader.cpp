@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "checks/check.hpp"
+#include "checks/dependency.hpp"
 #include "runner/yaml_file.hpp"
 #include "transport/dns/cares_resolver.hpp"
 
@@ -448,6 +449,33 @@ void check_references(SpecReader& r, Suite& s, const Location& defaults_from_at)
                              ? " (the suite defines no vantages; add them or pass --vantages FILE)"
                              : " (defined: " + names + ")"));
             }
+    }
+    // `after:` (maillog): an earlier check of this suite that records a queue id, run from
+    // every vantage the dependent check runs from.
+    for (auto& c : s.checks) {
+        const CheckDependency* dep = c.check ? dependency_of(*c.check) : nullptr;
+        if (!dep) continue;
+        const CheckSpec* ref = nullptr;
+        for (const auto& o : s.checks)
+            if (o.id == dep->id) ref = &o;
+        if (!ref) {
+            r.error(dep->where, "check '" + c.id + "': after: names no check of this suite ('" +
+                                    dep->id + "')");
+            continue;
+        }
+        if (ref == &c) {
+            r.error(dep->where, "check '" + c.id + "': after: names the check itself");
+            continue;
+        }
+        if (ref->kind != "smtp" && ref->kind != "delivery") {
+            r.error(dep->where, "check '" + c.id + "': after: '" + dep->id + "' is a " + ref->kind +
+                                    " check; only smtp and delivery checks record a queue id");
+            continue;
+        }
+        for (const auto& v : c.from)
+            if (std::find(ref->from.begin(), ref->from.end(), v) == ref->from.end())
+                r.error(dep->where, "check '" + c.id + "': after: '" + dep->id +
+                                        "' does not run from vantage '" + v + "'");
     }
 }
 
