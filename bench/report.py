@@ -220,7 +220,7 @@ if any(k[0] == "g" for k in wall):
             f"Target >= 20x: {met(t / m >= 20)}."
             + (f" Against testssl.sh's default run: {full / m:.0f}x." if full else ""), ""]
     if compare:
-        out += ["What both report (mailspec's last run vs testssl.sh -p -E's last run):", "",
+        out += ["What both report on each lab TLS variant (one untimed run of each tool: mailspec tls_scan, testssl.sh -p -E -S -R):", "",
                 compare, ""]
 
 # Sections not measured this time come from the previous report, marked as such.
