@@ -47,7 +47,7 @@ struct Collect final : Reporter {
 Suite suite_with(const std::string& log_file) {
     Suite s;
     s.name = "after";
-    s.targets["mx"] = Target{"mx", "127.0.0.1", 25, TlsMode::none, "", "", 4, Millis(0), {}};
+    s.targets["mx"] = Target{"mx", "127.0.0.1", 25, TlsMode::none, "", "", "", 4, Millis(0), {}};
     auto spec = [&](std::string id, std::shared_ptr<const Check> c) {
         CheckSpec x;
         x.id = std::move(id);
