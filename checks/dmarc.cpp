@@ -52,21 +52,10 @@ boost::asio::awaitable<void> DmarcCheck::run(CheckRun& run) const {
     const std::string name = "_dmarc." + d.domain;
     r.expected = "one v=DMARC1 record at " + name +
                  " with p=" + std::string(posture::to_string(min_policy)) + " or stronger";
-    std::unique_ptr<DomainDns> dns;
-    try {
-        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
-                                          per_query_timeout(run));
-    } catch (const std::exception& e) {
-        r.status = Status::error;
-        r.message = std::string("DNS resolver: ") + e.what();
-        run.emit(std::move(r));
-        co_return;
-    }
+    auto dns = open_domain_dns(run, d, r);
+    if (!dns) co_return;
     auto finish = [&](Status s, std::string message) {
-        r.status = s;
-        r.message = std::move(message);
-        r.properties["dns.lookups"] = dns->log_text();
-        run.emit(std::move(r));
+        emit_domain_result(run, r, *dns, s, std::move(message));
     };
     auto txt = co_await dns->query(name, dns::RrType::txt);
     if (txt.is_error()) {

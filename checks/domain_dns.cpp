@@ -116,4 +116,24 @@ std::chrono::milliseconds per_query_timeout(const CheckRun& run) {
     return std::clamp(t / 4, std::chrono::milliseconds(500), std::chrono::milliseconds(5000));
 }
 
+std::unique_ptr<DomainDns> open_domain_dns(CheckRun& run, const DomainSpec& d, Result& r) {
+    try {
+        return std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
+                                           per_query_timeout(run));
+    } catch (const std::exception& e) {
+        r.status = Status::error;
+        r.message = std::string("DNS resolver: ") + e.what();
+        run.emit(std::move(r));
+        return nullptr;
+    }
+}
+
+void emit_domain_result(CheckRun& run, Result& r, const DomainDns& dns, Status s,
+                        std::string message) {
+    r.status = s;
+    r.message = std::move(message);
+    r.properties["dns.lookups"] = dns.log_text();
+    run.emit(std::move(r));
+}
+
 }  // namespace mailspec

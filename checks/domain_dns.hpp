@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "model/result.hpp"
 #include "protocol/dns/resolver.hpp"
 
 namespace mailspec {
@@ -47,6 +48,14 @@ std::string describe_status(const dns::Answer& a);
 std::string choose_dns_server(const std::string& check_dns, const std::string& target_dns,
                               const std::string& run_dns);
 std::string dns_server_for(const CheckRun& run, const std::string& check_dns);
+
+// The resolver a domain kind asks (dns_server_for); when c-ares cannot start, `r` is emitted as
+// an `error` and the result is null.
+std::unique_ptr<DomainDns> open_domain_dns(CheckRun& run, const DomainSpec& d, Result& r);
+
+// Emits `r` with its verdict and the questions asked (property dns.lookups).
+void emit_domain_result(CheckRun& run, Result& r, const DomainDns& dns, Status s,
+                        std::string message);
 
 // Per-query budget: the check's timeout split so that a run of lookups stays within it.
 std::chrono::milliseconds per_query_timeout(const CheckRun& run);

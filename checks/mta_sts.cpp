@@ -128,21 +128,10 @@ boost::asio::awaitable<void> MtaStsCheck::run(CheckRun& run) const {
     r.expected = "a v=STSv1 record at " + txt_name + " and a valid policy at " + url +
                  (mode.empty() ? "" : " with mode " + mode) + " covering every MX" +
                  (starttls ? ", each MX's STARTTLS certificate valid for its name" : "");
-    std::unique_ptr<DomainDns> dns;
-    try {
-        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
-                                          per_query_timeout(run));
-    } catch (const std::exception& e) {
-        r.status = Status::error;
-        r.message = std::string("DNS resolver: ") + e.what();
-        run.emit(std::move(r));
-        co_return;
-    }
+    auto dns = open_domain_dns(run, d, r);
+    if (!dns) co_return;
     auto finish = [&](Status s, std::string message) {
-        r.status = s;
-        r.message = std::move(message);
-        r.properties["dns.lookups"] = dns->log_text();
-        run.emit(std::move(r));
+        emit_domain_result(run, r, *dns, s, std::move(message));
     };
     auto txt = co_await dns->query(txt_name, dns::RrType::txt);
     if (txt.is_error()) {

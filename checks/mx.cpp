@@ -138,16 +138,8 @@ boost::asio::awaitable<void> MxCheck::run(CheckRun& run) const {
                          : "MX records for " + d.domain + " naming hosts that resolve" +
                                (fcrdns ? ", with forward-confirmed reverse DNS" : "") +
                                (smtp ? ", answering 220 on port 25" : "");
-    std::unique_ptr<DomainDns> dns;
-    try {
-        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
-                                          per_query_timeout(run));
-    } catch (const std::exception& e) {
-        r.status = Status::error;
-        r.message = std::string("DNS resolver: ") + e.what();
-        run.emit(std::move(r));
-        co_return;
-    }
+    auto dns = open_domain_dns(run, d, r);
+    if (!dns) co_return;
     auto mx = co_await dns->query(d.domain, dns::RrType::mx);
     std::vector<std::string> records;
     auto sorted = mx.mx;

@@ -72,22 +72,11 @@ boost::asio::awaitable<void> SpfRecordCheck::run(CheckRun& run) const {
                                                       : "-all or ~all";
     r.expected = "one v=spf1 record for " + d.domain + ", within 10 DNS terms and 2 void " +
                  "lookups, ending in " + ending;
-    std::unique_ptr<DomainDns> dns;
-    try {
-        dns = std::make_unique<DomainDns>(run.executor(), dns_server_for(run, d.dns),
-                                          per_query_timeout(run));
-    } catch (const std::exception& e) {
-        r.status = Status::error;
-        r.message = std::string("DNS resolver: ") + e.what();
-        run.emit(std::move(r));
-        co_return;
-    }
+    auto dns = open_domain_dns(run, d, r);
+    if (!dns) co_return;
     auto txt = co_await dns->query(d.domain, dns::RrType::txt);
     auto finish = [&](Status s, std::string message) {
-        r.status = s;
-        r.message = std::move(message);
-        r.properties["dns.lookups"] = dns->log_text();
-        run.emit(std::move(r));
+        emit_domain_result(run, r, *dns, s, std::move(message));
     };
     if (txt.is_error()) {
         finish(Status::error, "TXT " + d.domain + ": " + describe_status(txt));
