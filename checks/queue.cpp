@@ -257,13 +257,27 @@ boost::asio::awaitable<void> QueueCheck::run(CheckRun& run) const {
         check_bound(q, counts[q], b, wrong);
     for (const auto& a : older_than) {
         std::int64_t n = 0;
+        const QueuedMail* oldest_mail = nullptr;
         const auto age_s = std::chrono::duration_cast<std::chrono::seconds>(a.age).count();
-        for (const auto& m : listing.mails)
-            if ((a.queue.empty() || m.queue == a.queue) && m.age_seconds > age_s) ++n;
+        for (const auto& m : listing.mails) {
+            if ((!a.queue.empty() && m.queue != a.queue) || m.age_seconds <= age_s) continue;
+            ++n;
+            if (!oldest_mail || m.age_seconds > oldest_mail->age_seconds) oldest_mail = &m;
+        }
+        // The oldest of them by name, so the failure says what to look at (postcat -q ID).
         if (n > a.max)
-            wrong.push_back(std::to_string(n) + " messages older than " + format_duration(a.age) +
-                            (a.queue.empty() ? "" : " in " + a.queue) + ", expected at most " +
-                            std::to_string(a.max));
+            wrong.push_back(
+                std::to_string(n) + (n == 1 ? " message" : " messages") + " older than " +
+                format_duration(a.age) + (a.queue.empty() ? "" : " in " + a.queue) +
+                ", expected at most " + std::to_string(a.max) + " (oldest: " + oldest_mail->id +
+                ", " + oldest_mail->queue + ", " + std::to_string(oldest_mail->age_seconds) + "s" +
+                (oldest_mail->recipients.empty()
+                     ? ""
+                     : ", to " + text::escape(oldest_mail->recipients.front())) +
+                (oldest_mail->reason.empty()
+                     ? ""
+                     : ": " + text::escape(text::excerpt(oldest_mail->reason, 120))) +
+                ")");
     }
     for (const auto& [d, b] : domains) {
         auto it = shape.domains.find(d);

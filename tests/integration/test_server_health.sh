@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# ports and queue against the lab: the shipped server-health suite passes on the correct
-# Postfix from the inside and outside vantages (mail ports open with their banners, 3306/8080
-# closed, an empty queue read with the lab's own postqueue -c); a ports check that expects
-# IMAP closed fails naming the port; with the counting sink paused (SIGSTOP: it accepts but
-# never greets, so nothing is delivered anywhere) a relayed message sits in Postfix's active
-# queue and the queue check sees it per queue and per domain; a missing postqueue config is
-# an error with postqueue's reason.
+# ports, queue, maillog and GTUBE against the lab with SpamAssassin: the shipped server-health
+# suite passes on the correct Postfix from the inside and outside vantages (mail ports open
+# with their banners, 2525/3306/8080 closed, an empty queue read with the lab's own postqueue
+# -c, the probe message found in lab/run/log/postfix.log as status=sent relay=virtual, GTUBE
+# refused at DATA) and fails with the right messages on the neglected variant (port 2525
+# open, an old deferred message, GTUBE accepted); switching back deletes the stale message. A
+# ports check that expects IMAP closed fails naming the port; with the counting sink paused
+# (SIGSTOP: it accepts but never greets, so nothing is delivered anywhere) a relayed message
+# sits in Postfix's active queue and the queue check sees it per queue and per domain; a
+# missing postqueue config is an error with postqueue's reason.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
@@ -21,8 +24,8 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-"$ROOT/lab/up" >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
-export POSTFIX_CONFIG=$LAB_RUN/postfix/etc
+"$ROOT/lab/up" --variant correct --with spamassassin >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
+export POSTFIX_CONFIG=$LAB_RUN/postfix/etc MAILLOG_FILE=$LAB_RUN/log/postfix.log MAILLOG_RELAY='^virtual$'
 
 echo "== shipped suite on the correct lab"
 "$MAILSPEC" run --json "$TMP/health.json" "$ROOT/suites/server-health.yaml" >"$TMP/health.out" 2>&1
@@ -33,12 +36,50 @@ passed = sorted(r["vantage"] for r in results
 print(f"  check: ports-exposed passes from inside and outside ... " +
       ("ok" if passed == ["inside", "outside"] else f"FAILED: {passed}"))
 fails += passed != ["inside", "outside"]
-r = want("ports-exposed", "pass", "open 25,110,143,465,587,993,995", "closed 3306,8080")
+r = want("ports-exposed", "pass", "open 25,110,143,465,587,993,995", "closed 2525,3306,8080")
 prop(r, "port.25.state", "open")
 prop(r, "port.3306.state", "closed")
-r = want("queue-healthy", "pass", "active 0, deferred 0, hold 0")
-prop(r, "queue.total", "0")
+# The probe message may be passing through the active queue while the queue check runs.
+want("queue-healthy", "pass", "deferred 0, hold 0")
+r = want("probe-accepted", "pass", "all 5 steps answered as expected")
+print("  check: probe-accepted recorded a queue id ... " +
+      ("ok" if (r or {}).get("properties", {}).get("queue_id") else "FAILED"))
+fails += not (r or {}).get("properties", {}).get("queue_id")
+r = want("probe-logged", "pass", "status=sent", "relay=virtual")
+prop(r, "maillog.status", "sent")
+prop(r, "maillog.relay", "virtual")
+want("gtube-refused", "pass", "GTUBE refused: 550 5.7.1")
 PY
+
+echo "== shipped suite on the neglected variant"
+"$ROOT/lab/up" --variant neglected >/dev/null || { echo "FAIL: lab/up --variant neglected failed"; exit 1; }
+sleep 3 # QUEUE_MAX_AGE=2s: the stale message queued by lab/up is then "old"
+QUEUE_MAX_AGE=2s "$MAILSPEC" run --json "$TMP/neglected.json" "$ROOT/suites/server-health.yaml" \
+    >"$TMP/neglected.out" 2>&1
+rc=$?
+check "mailspec run exits 1 on the neglected server"
+if [ "$rc" = 1 ]; then ok; else bad "exit status $rc"; fi
+expect_results "$TMP/neglected.json" <<'PY'
+failed = sorted(r["vantage"] for r in results
+                if r["check_id"] == "ports-exposed" and r["status"] == "fail")
+print(f"  check: ports-exposed fails from inside and outside ... " +
+      ("ok" if failed == ["inside", "outside"] else f"FAILED: {failed}"))
+fails += failed != ["inside", "outside"]
+r = want("ports-exposed", "fail", "port 2525 open, expected closed")
+prop(r, "port.2525.state", "open")
+r = want("queue-healthy", "fail", "1 message older than 2s, expected at most 0 (oldest: ",
+         "deferred", "to postmaster@stale.example.net: ", "Connection refused)")
+prop(r, "queue.deferred", "1")
+prop(r, "queue.domain.stale.example.net", "1")
+want("probe-accepted", "pass")
+want("probe-logged", "pass", "status=sent")
+want("gtube-refused", "fail", "GTUBE message accepted at DATA")
+PY
+"$ROOT/lab/up" --variant correct >/dev/null || { echo "FAIL: lab/up back to correct failed"; exit 1; }
+check "leaving the neglected variant deletes its stale message"
+if postqueue -c "$POSTFIX_CONFIG" -j | grep -q stale.example.net; then
+    bad "still queued: $(postqueue -c "$POSTFIX_CONFIG" -p | tail -3)"
+else ok; fi
 
 cat >"$TMP/probe.yaml" <<YAML
 suite: health-probe

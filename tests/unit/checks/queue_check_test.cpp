@@ -64,7 +64,11 @@ TEST_F(QueueCheckRun, FailsNamingEachBrokenBound) {
                  "domains: { example.net: { max: 1 } } }");
     EXPECT_EQ(r.status, Status::fail);
     EXPECT_THAT(r.message, HasSubstr("deferred: 2 messages, expected at most 1"));
-    EXPECT_THAT(r.message, HasSubstr("1 messages older than 1h in deferred, expected at most 0"));
+    // The oldest offender by id, queue, age, recipient and delay reason.
+    EXPECT_THAT(r.message,
+                HasSubstr("1 message older than 1h in deferred, expected at most 0 (oldest: "
+                          "4dLq1T3Xz6z9sWd, deferred, 7200s, to bob@example.net: connect to "
+                          "127.0.0.11[127.0.0.11]:25: Connection refused)"));
     EXPECT_THAT(r.message, HasSubstr("to example.net: 2 messages, expected at most 1"));
 }
 
