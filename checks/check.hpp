@@ -6,6 +6,7 @@
 // clang-format off
 #include <boost/asio/awaitable.hpp>
 // clang-format on
+#include <map>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -30,6 +31,8 @@ class Check {
 struct ParseContext {
     SpecReader& reader;
     const CheckSpec& spec;  // id, target, common settings already read
+    // The suite's vantages (read before the checks), for kinds that name one (maillog's ssh:).
+    const std::map<std::string, Vantage>* vantages = nullptr;
 };
 
 using ParseFn = std::shared_ptr<const Check> (*)(const yaml::Node& body, ParseContext& ctx);

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "checks/check_run.hpp"
+#include "transport/log_stream.hpp"
+#include "transport/ssh_argv.hpp"
 
 namespace mailspec {
 
@@ -44,7 +46,7 @@ std::string describe(const LogDelivery& d) {
 // truncated or replaced, and is read again from its start. Errors name the file and errno.
 struct LogTail {
     std::string path;
-    std::size_t cap;
+    std::size_t cap = 0;
     off_t offset = -1;  // -1: not read yet, start at the tail
     std::string text;   // what was read so far, trimmed to cap from the front
 
@@ -133,6 +135,21 @@ MaillogVerdict judge_maillog(const std::vector<LogDelivery>& lines, const Maillo
     return v;
 }
 
+std::vector<std::string> journal_argv(const std::string& unit) {
+    // short-iso keeps syslog's "host program[pid]: text" shape, which the parsers read;
+    // --lines=all with --since: everything of the last quarter hour, not journalctl's last 10.
+    std::vector<std::string> a = {"journalctl",         "--no-pager", "--quiet",
+                                  "--output=short-iso", "--follow",   "--lines=all",
+                                  "--since=-15min"};
+    if (!unit.empty()) a.push_back("--unit=" + unit);
+    return a;
+}
+
+std::vector<std::string> tail_argv(const std::string& file, std::size_t max_bytes) {
+    // -F follows the name across a log rotation, as the local reader re-opens it.
+    return {"tail", "-c", std::to_string(max_bytes), "-F", "--", file};
+}
+
 std::shared_ptr<const Check> parse_maillog(const yaml::Node& body, ParseContext& ctx) {
     auto c = std::make_shared<MaillogCheck>();
     const std::string what = "maillog of check '" + ctx.spec.id + "'";
@@ -140,12 +157,68 @@ std::shared_ptr<const Check> parse_maillog(const yaml::Node& body, ParseContext&
     if (!f.valid()) return nullptr;
     const auto errors = ctx.reader.error_count();
     f.require("after");
-    f.require("file");
     if (auto n = f.take("after"); n.defined()) {
         if (auto id = ctx.reader.scalar(n, what + ": after"))
             c->after = {*id, ctx.reader.locate(n)};
     }
-    if (auto p = f.str("file")) c->file = ctx.reader.resolve_path(*p);
+    // Where the log is: exactly one of file, journal, command; ssh: VANTAGE runs the reading
+    // on that vantage's host.
+    const int sources = f.has("file") + f.has("journal") + f.has("command");
+    if (sources != 1)
+        ctx.reader.error(body, what + (sources == 0 ? " needs" : " takes only one of") +
+                                   " file (a log file), journal (a systemd unit, read with "
+                                   "journalctl) or command (a program that prints the log)");
+    const Vantage* ssh = nullptr;
+    if (auto n = f.take("ssh"); n.defined()) {
+        if (auto name = ctx.reader.scalar(n, what + ": ssh")) {
+            if (ctx.vantages && ctx.vantages->count(*name) &&
+                ctx.vantages->at(*name).kind == VantageKind::ssh)
+                ssh = &ctx.vantages->at(*name);
+            else
+                ctx.reader.error(n, what + ": ssh names no ssh vantage of the suite ('" + *name +
+                                        "'); define it under vantages: with ssh: { destination }");
+        }
+    }
+    if (auto n = f.take("file"); n.defined()) {
+        if (auto p = ctx.reader.scalar(n, what + ": file")) {
+            if (!ssh) {
+                c->file = ctx.reader.resolve_path(*p);
+                c->source = c->file;
+            } else if (p->empty() || p->front() != '/') {
+                ctx.reader.error(
+                    n, what + ": file must be an absolute path on the ssh host, not '" + *p + "'");
+            } else {
+                c->command = tail_argv(*p, c->max_bytes);
+                c->source = *p;
+            }
+        }
+    }
+    if (auto n = f.take("journal"); n.defined()) {
+        if (auto u = ctx.reader.scalar(n, what + ": journal")) {
+            if (u->empty() || u->front() == '-')
+                ctx.reader.error(n, what +
+                                        ": journal needs a systemd unit such as "
+                                        "postfix@-.service, or 'all'");
+            c->command = journal_argv(*u == "all" ? "" : *u);
+            c->source = *u == "all" ? "the journal" : "the journal of " + *u;
+        }
+    }
+    if (const yaml::Node cn = f.take("command"); cn.defined()) {
+        if (auto argv = read_strings(ctx.reader, cn, what + ": command")) {
+            if (argv->empty() || argv->front().empty()) {
+                ctx.reader.error(cn, what + ": command needs at least the program");
+            } else {
+                if (!ssh && argv->front().find('/') != std::string::npos)
+                    argv->front() = ctx.reader.resolve_path(argv->front());
+                c->command = *argv;
+                c->source = "the output of " + argv->front();
+            }
+        }
+    }
+    if (ssh && !c->command.empty()) {
+        c->command = transport::ssh_argv(*ssh, c->command);
+        c->source += " on " + ssh->ssh_destination;
+    }
     c->mta = f.choice("mta", {"postfix", "exim", "qmail"}).value_or("postfix");
     if (auto s = f.choice("status", {"sent", "bounced", "deferred", "rejected"}))
         c->expect.status = *status_named(*s);
@@ -184,7 +257,7 @@ std::shared_ptr<const Check> parse_maillog(const yaml::Node& body, ParseContext&
 
 boost::asio::awaitable<void> MaillogCheck::run(CheckRun& run) const {
     Result r = run.result();
-    r.endpoint = file;
+    r.endpoint = source;
     r.expected = "status=" + std::string(to_string(expect.status)) +
                  (expect.relay ? " relay=~/" + expect.relay_text + "/" : "") +
                  (expect.max_delay ? " delay<=" + format_duration(*expect.max_delay) : "") +
@@ -225,22 +298,55 @@ boost::asio::awaitable<void> MaillogCheck::run(CheckRun& run) const {
         co_return;
     }
     r.properties["queue_id"] = queue_id;
-    note("looking for queue id " + queue_id + " in " + file + " (" + mta + ")");
+    note("looking for queue id " + queue_id + " in " + source + " (" + mta + ")");
 
-    LogTail tail{file, max_bytes};
+    // The log: a local file polled by size, or the output of a command following it.
+    std::optional<LogTail> tail;
+    std::optional<transport::LogStream> stream;
+    if (command.empty()) {
+        tail.emplace();
+        tail->path = file;
+        tail->cap = max_bytes;
+    } else {
+        std::string shown;
+        for (const auto& a : command)
+            shown += (shown.empty() ? "" : " ") + a;
+        note("following the log with: " + shown);
+        try {
+            stream.emplace(run.executor(), command, max_bytes);
+        } catch (const std::exception& e) {
+            end(Status::error, e.what());
+            co_return;
+        }
+    }
     const auto deadline = run.started() + within;
     boost::asio::steady_timer timer(run.executor());
     MaillogVerdict v;
+    bool source_done = false;
     for (;;) {
-        if (auto why = tail.read_more()) {
-            end(Status::error, *why);
+        if (tail) {
+            if (auto why = tail->read_more()) {
+                end(Status::error, *why);
+                co_return;
+            }
+        } else {
+            stream->drain();
+        }
+        const std::string& text = tail ? tail->text : stream->text();
+        const auto lines = mta == "postfix" ? postfix_log_deliveries(text, queue_id)
+                           : mta == "exim"  ? exim_log_deliveries(text, queue_id)
+                                            : qmail_log_deliveries(text, queue_id);
+        v = judge_maillog(lines, expect);
+        // A command that ended has printed all it will: a failure is an error of the source,
+        // a clean end (journalctl without a journal to follow) the last chance to decide.
+        source_done = stream && stream->ended();
+        if (source_done && !v.settled && !stream->ended_well()) {
+            const std::string why = stream->stderr_tail();
+            end(Status::error, command.front() + " ended (" + *stream->ended() + ")" +
+                                   (why.empty() ? "" : ": " + why));
             co_return;
         }
-        const auto lines = mta == "postfix" ? postfix_log_deliveries(tail.text, queue_id)
-                           : mta == "exim"  ? exim_log_deliveries(tail.text, queue_id)
-                                            : qmail_log_deliveries(tail.text, queue_id);
-        v = judge_maillog(lines, expect);
-        if (v.settled || Clock::now() + poll > deadline) {
+        if (v.settled || source_done || Clock::now() + poll > deadline) {
             for (const auto& d : lines)
                 note(queue_id + ": " + describe(d));
             if (!lines.empty()) {
@@ -255,8 +361,9 @@ boost::asio::awaitable<void> MaillogCheck::run(CheckRun& run) const {
         co_await timer.async_wait(boost::asio::use_awaitable);
     }
     if (!v.settled && v.status != Status::pass)
-        v.message +=
-            " within " + format_duration(within) + " (queue id " + queue_id + ", " + file + ")";
+        v.message += (source_done ? " when " + command.front() + " ended"
+                                  : " within " + format_duration(within)) +
+                     " (queue id " + queue_id + ", " + source + ")";
     end(v.status, v.message);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // maillog: what became of an earlier check's probe, read from the server's log. The check named
 // by `after:` (an `smtp` dialogue or a `delivery`) recorded the queue id of its accepted
-// message; this one polls the log file (appended bytes only, capped) until that id's delivery
-// line says the expected status, or `within` ends.
+// message; this one polls the log (a file's appended bytes, or what a following command such as
+// `journalctl --follow` printed, capped) until that id's delivery line says the expected
+// status, or `within` ends. `ssh: VANTAGE` reads it on an ssh vantage's host instead.
 //   maillog: { after: deliver-probe, file: /var/log/mail.log, mta: postfix, status: sent,
 //              relay: "127\\.0\\.0\\.11", max_delay: 30s, within: 30s }
 
@@ -38,7 +39,9 @@ MaillogVerdict judge_maillog(const std::vector<LogDelivery>& lines, const Maillo
 class MaillogCheck final : public Check {
   public:
     CheckDependency after;
-    std::string file;
+    std::string file;                  // read here, polled by size; empty: `command` instead
+    std::vector<std::string> command;  // journalctl / tail -F / ssh ...: its output followed
+    std::string source;                // what the log is, for messages ("FILE", "journal of U")
     std::string mta = "postfix";
     MaillogExpect expect;
     Millis within{0};
@@ -47,6 +50,12 @@ class MaillogCheck final : public Check {
 
     boost::asio::awaitable<void> run(CheckRun& run) const override;
 };
+
+// The command that follows the log of `journal:` / `file:` over ssh / `command:` (exposed for
+// tests): journalctl --no-pager --quiet --output=short-iso --follow --lines=all
+// --since=-15min [--unit=UNIT]; tail -c MAX -F -- FILE; each wrapped in ssh_argv for `ssh:`.
+std::vector<std::string> journal_argv(const std::string& unit);
+std::vector<std::string> tail_argv(const std::string& file, std::size_t max_bytes);
 
 std::shared_ptr<const Check> parse_maillog(const yaml::Node& body, ParseContext& ctx);
 

@@ -15,6 +15,7 @@
 #include "runner/agent_protocol.hpp"
 #include "runner/agent_request.hpp"
 #include "transport/child_process.hpp"
+#include "transport/ssh_argv.hpp"
 #include "version.hpp"
 
 namespace mailspec::agent {
@@ -24,17 +25,6 @@ using transport::ChildProcess;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 // The last few lines ssh or the remote shell printed, on one line, printable.
 std::string stderr_summary(const std::string& text) {
@@ -298,21 +288,7 @@ class AgentSession : public RemoteVantage {
 }  // namespace
 
 std::vector<std::string> ssh_command(const Vantage& v) {
-    std::vector<std::string> a = {"ssh", "-T", "-o", "BatchMode=yes"};
-    if (v.ssh_port != 0) {
-        a.push_back("-p");
-        a.push_back(std::to_string(v.ssh_port));
-    }
-    if (!v.ssh_identity_file.empty()) {
-        a.insert(a.end(), {"-i", v.ssh_identity_file, "-o", "IdentitiesOnly=yes"});
-    }
-    for (const auto& o : v.ssh_options) {
-        a.push_back("-o");
-        a.push_back(o);
-    }
-    a.insert(a.end(), {"-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=10", "--",
-                       v.ssh_destination, shell_quote(v.ssh_binary), "agent"});
-    return a;
+    return transport::ssh_argv(v, {v.ssh_binary, "agent"});
 }
 
 std::shared_ptr<RemoteVantage> make_agent_session(asio::any_io_executor ex, Vantage v,

@@ -26,10 +26,7 @@ struct SessionOptions {
     std::string version;  // expected on the far side; empty: this binary's version
 };
 
-// ssh -T -o BatchMode=yes [-p PORT] [-i FILE -o IdentitiesOnly=yes] [-o OPTION]...
-//     -o ConnectTimeout=10 -o ServerAliveInterval=10 -- DESTINATION 'BINARY' agent
-// (ssh takes the first value it sees for an option, so the vantage's own options win over
-// the defaults after them; BatchMode stays: a password prompt would hang the run.)
+// transport::ssh_argv(v, {BINARY, "agent"}): ssh ... -- DESTINATION 'BINARY' 'agent'.
 std::vector<std::string> ssh_command(const Vantage& v);
 
 std::shared_ptr<RemoteVantage> make_agent_session(boost::asio::any_io_executor ex, Vantage v,

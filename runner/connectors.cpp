@@ -11,6 +11,7 @@
 #include "transport/netns_connector.hpp"
 #include "transport/process_connector.hpp"
 #include "transport/socks5_connector.hpp"
+#include "transport/ssh_argv.hpp"
 
 namespace mailspec {
 
@@ -53,13 +54,14 @@ std::shared_ptr<transport::Connector> make_connector(
         case VantageKind::socks5:
             return socks5_connector(v, std::move(resolver));
         case VantageKind::exim_bh: {
-            std::string what;
+            std::string what = v.ssh_destination.empty() ? "" : "ssh " + v.ssh_destination + " ";
             for (const auto& a : v.exim_command)
                 what += a + " ";
             return std::make_shared<transport::ProcessConnector>(
-                what + "-bh " + v.address,
-                [command = v.exim_command, address = v.address](const transport::Endpoint& to) {
-                    return transport::exim_bh_argv(command, address, to);
+                what + "-bh " + v.address, [v](const transport::Endpoint& to) {
+                    auto argv = transport::exim_bh_argv(v.exim_command, v.address, to);
+                    // Through ssh (exim_bh: { ssh: probe }): -T keeps stdin/stdout a plain pipe.
+                    return v.ssh_destination.empty() ? argv : transport::ssh_argv(v, argv);
                 });
         }
         default:

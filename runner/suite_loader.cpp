@@ -219,14 +219,16 @@ void read_exim_bh(SpecReader& r, const yaml::Node& n, const std::string& name, V
         f.require("address");
         if (f.has("address")) at = f.take("address");
         if (auto s = f.str("address")) v.address = *s;
-        if (f.has("command")) {
-            const yaml::Node cn = f.take("command");
+        // ssh: VANTAGE runs the command on that ssh vantage's host (resolve_exim_ssh).
+        if (auto s = f.str("ssh")) v.via = *s;
+        if (const yaml::Node cn = f.take("command"); cn.defined()) {
             if (auto c = read_strings(r, cn, what + " command")) {
                 if (c->empty() || c->front().empty()) {
                     r.error(cn, what + ": command needs at least the program, e.g. [exim]");
                 } else {
-                    // A program named by a path is relative to the suite file, like other paths.
-                    if (c->front().find('/') != std::string::npos)
+                    // A program named by a path is relative to the suite file, like other paths
+                    // (a remote one, through ssh, is the ssh host's).
+                    if (v.via.empty() && c->front().find('/') != std::string::npos)
                         c->front() = r.resolve_path(c->front());
                     v.exim_command = *c;
                 }
@@ -277,6 +279,24 @@ void resolve_xclient(SpecReader& r, std::map<std::string, Vantage>& vantages) {
         via.xclient = std::move(v.xclient);
         via.via = v.via;
         v = std::move(via);
+    }
+}
+
+// An exim_bh vantage with `ssh: NAME` logs in as the ssh vantage NAME does: it takes over that
+// vantage's ssh fields (its own kind, address and command stay).
+void resolve_exim_ssh(SpecReader& r, std::map<std::string, Vantage>& vantages) {
+    for (auto& [name, v] : vantages) {
+        if (v.kind != VantageKind::exim_bh || v.via.empty()) continue;
+        auto it = vantages.find(v.via);
+        if (it == vantages.end() || it->second.kind != VantageKind::ssh) {
+            r.error(v.where, "vantage '" + name + "': exim_bh ssh names no ssh vantage ('" + v.via +
+                                 "'); define it under vantages: with ssh: { destination }");
+            continue;
+        }
+        v.ssh_destination = it->second.ssh_destination;
+        v.ssh_port = it->second.ssh_port;
+        v.ssh_options = it->second.ssh_options;
+        v.ssh_identity_file = it->second.ssh_identity_file;
     }
 }
 
@@ -423,7 +443,7 @@ std::optional<CheckSpec> read_check(SpecReader& r, const yaml::Node& n, std::siz
         return std::nullopt;
     }
     c.kind = kind->name;
-    ParseContext ctx{r, c};
+    ParseContext ctx{r, c, &suite.vantages};
     auto check = kind->parse(body, ctx);
     if (!check || r.error_count() > errors_before) return std::nullopt;
     c.check = std::move(check);
@@ -554,6 +574,7 @@ LoadedSuite load_suite_from(const std::string& path, const std::string* text,
     for (const auto& [name, v] : options.vantages)
         s.vantages[name] = v;
     resolve_xclient(r, s.vantages);
+    resolve_exim_ssh(r, s.vantages);
     Location defaults_from_at{path, 1, 1};
     if (auto d = top.take("defaults"); d.defined())
         defaults_from_at = read_defaults(r, d, s.defaults);

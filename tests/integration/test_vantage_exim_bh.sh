@@ -5,16 +5,25 @@
 # have — relaying is denied by exim.lab.test and allowed by exim-relay.lab.test (-oMi carries
 # the target's listener); from 127.0.0.20 (relay_from_hosts) it is allowed. The transcripts hold
 # Exim's replies and none of its "**** SMTP testing" notices; a command that does not exist is
-# an `error` that names it. Needs root (lab).
+# an `error` that names it. Through an ssh vantage's login (`exim_bh: { ssh: probe }`, a real
+# sshd on loopback) the same dialogue runs as `ssh ... lab/exim-bh -bh 192.0.2.7` on the "Exim
+# host" and is denied the same way. Needs root (lab, sshd).
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?path of the mailspec binary}
 # shellcheck source=../../lab/lib/testing.sh
 . "$ROOT/lab/lib/testing.sh"
+# shellcheck source=lib/servers.sh
+. "$(dirname "$0")/lib/servers.sh"
 lab_require
-work=$(mktemp -d)
+servers_setup /usr/sbin/sshd ssh ssh-keygen
 lab_lock
-trap '"$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"; rm -rf "$work"' EXIT
+cleanup() {
+    servers_cleanup
+    "$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"
+}
+trap cleanup EXIT
+start_sshd
 
 echo "== lab/up --mta exim"
 "$ROOT/lab/up" --mta exim >/dev/null || { echo "FAIL: lab/up --mta exim failed"; exit 1; }
@@ -29,6 +38,9 @@ vantages:
   bh-outside: { exim_bh: { address: 192.0.2.7, command: [$ROOT/lab/exim-bh] } }
   bh-inside: { exim_bh: { address: 127.0.0.20, command: [$ROOT/lab/exim-bh] } }
   bh-missing: { exim_bh: { address: 192.0.2.7, command: [/nonexistent/exim4] } }
+  exim-host: { ssh: { destination: $(id -un)@127.0.0.1, port: $ssh_port, identity_file: $work/user_key,
+                      ssh_options: [StrictHostKeyChecking=no, UserKnownHostsFile=/dev/null, LogLevel=ERROR] } }
+  bh-ssh: { exim_bh: { address: 192.0.2.7, ssh: exim-host, command: [$ROOT/lab/exim-bh] } }
 defaults: { timeout: 20s, helo: probe.mailspec.test }
 checks:
   - id: relay-denied
@@ -42,6 +54,10 @@ checks:
   - id: open-relay-listener
     target: exim-relay
     from: [bh-outside]
+    relay: { expect: denied, rcpt: probe@relay-test.invalid, sender: probe@nospf.lab.test }
+  - id: relay-denied-ssh
+    target: exim
+    from: [bh-ssh]
     relay: { expect: denied, rcpt: probe@relay-test.invalid, sender: probe@nospf.lab.test }
   - id: missing-command
     target: exim
@@ -78,6 +94,10 @@ expect("relay-allowed", "pass", "127.0.0.20 (relay_from_hosts) may relay (exim -
        transcript_has=("[127.0.0.20]", "250 Accepted"))
 expect("open-relay-listener", "fail", "exim-relay.lab.test (-oMi 127.0.0.14.25) relays for 192.0.2.7",
        transcript_has=("exim-relay.lab.test", "250 Accepted"))
+expect("relay-denied-ssh", "pass", "through ssh to the Exim host, 192.0.2.7 may not relay either",
+       transcript_has=("ssh " , "exim-bh -bh 192.0.2.7", "Hello probe.mailspec.test [192.0.2.7]",
+                       "550 relay not permitted"),
+       transcript_lacks=("****",))
 expect("missing-command", "error", "a missing command is an error naming it",
        message_has="cannot run /nonexistent/exim4")
 sys.exit(1 if failures else 0)

@@ -1,7 +1,8 @@
-// The maillog check: located load errors for after:/within/relay, the verdict on one message's
-// delivery lines, and runs against a real-format Postfix log file that the "MTA" appends to
-// while the check polls; a missing or unreadable file and an earlier check without a queue id
-// are errors.
+// The maillog check: located load errors for after:/within/relay and the log source (file,
+// journal, command, ssh), the verdict on one message's delivery lines, and runs against a
+// real-format Postfix log file that the "MTA" appends to while the check polls, read directly
+// or through a command that follows it (tail -F) or ends (cat); a missing or unreadable file,
+// a command that fails and an earlier check without a queue id are errors.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -70,6 +71,61 @@ TEST(MaillogParse, AfterMustNameAnEarlierQueueIdCheckLocated) {
         diagnostics_of(suite_text("{ after: probe, file: /x, status: sent, relay: "
                                   "\"127\\\\.0\\\\.0\\\\.11\", max_delay: 30s, within: 2s }")),
         "");
+}
+
+const MaillogCheck* maillog_of(const LoadedSuite& l) {
+    if (!l.suite || l.suite->checks.size() < 2) return nullptr;
+    return dynamic_cast<const MaillogCheck*>(l.suite->checks.at(1).check.get());
+}
+
+TEST(MaillogParse, OneSourceFileJournalOrCommandOptionallyThroughSsh) {
+    EXPECT_THAT(diagnostics_of(suite_text("{ after: probe }")),
+                HasSubstr("needs file (a log file), journal (a systemd unit"));
+    EXPECT_THAT(diagnostics_of(suite_text("{ after: probe, file: /x, journal: postfix.service }")),
+                HasSubstr("takes only one of file"));
+    EXPECT_THAT(diagnostics_of(suite_text("{ after: probe, journal: \"\" }")),
+                HasSubstr("journal needs a systemd unit"));
+    EXPECT_THAT(diagnostics_of(suite_text("{ after: probe, command: [] }")),
+                HasSubstr("command needs at least the program"));
+    EXPECT_THAT(diagnostics_of(suite_text("{ after: probe, file: /x, ssh: probe2 }")),
+                HasSubstr("ssh names no ssh vantage of the suite ('probe2')"));
+
+    auto journal =
+        load_suite_text(suite_text("{ after: probe, journal: postfix@-.service }"), "s.yaml");
+    ASSERT_NE(maillog_of(journal), nullptr);
+    EXPECT_EQ(maillog_of(journal)->command, journal_argv("postfix@-.service"));
+    EXPECT_THAT(journal_argv("postfix@-.service"),
+                ::testing::ElementsAre("journalctl", "--no-pager", "--quiet", "--output=short-iso",
+                                       "--follow", "--lines=all", "--since=-15min",
+                                       "--unit=postfix@-.service"));
+    EXPECT_EQ(maillog_of(journal)->source, "the journal of postfix@-.service");
+    auto all = load_suite_text(suite_text("{ after: probe, journal: all }"), "s.yaml");
+    ASSERT_NE(maillog_of(all), nullptr);
+    EXPECT_EQ(maillog_of(all)->command.back(), "--since=-15min");  // no --unit
+
+    // ssh: the file is followed with tail -F on the ssh vantage's host, quoted for its shell.
+    const std::string with_ssh =
+        "suite: t\ntargets: { h: { host: 127.0.0.1 } }\n"
+        "vantages: { mx-host: { ssh: { destination: root@mx.example, port: 2222 } } }\n"
+        "checks:\n  - id: probe\n    smtp: [ { ehlo: probe.mailspec.test } ]\n"
+        "  - id: log\n    maillog: { after: probe, ssh: mx-host, file: ";
+    auto remote = load_suite_text(with_ssh + "\"/var/log/mail's.log\" }\n", "s.yaml");
+    ASSERT_NE(maillog_of(remote), nullptr);
+    const auto& argv = maillog_of(remote)->command;
+    ASSERT_GE(argv.size(), 6u);
+    EXPECT_EQ(argv.front(), "ssh");
+    EXPECT_THAT(argv, ::testing::Contains("root@mx.example"));
+    EXPECT_THAT(std::vector<std::string>(argv.end() - 6, argv.end()),
+                ::testing::ElementsAre("'tail'", "'-c'", "'16777216'", "'-F'", "'--'",
+                                       "'/var/log/mail'\\''s.log'"));
+    EXPECT_TRUE(maillog_of(remote)->file.empty());  // nothing read locally
+    EXPECT_EQ(maillog_of(remote)->source, "/var/log/mail's.log on root@mx.example");
+    EXPECT_THAT(diagnostics_of(with_ssh + "log/mail.log }\n"),
+                HasSubstr("file must be an absolute path on the ssh host"));
+    auto cmd = load_suite_text(
+        with_ssh.substr(0, with_ssh.size() - 6) + "command: [journalctl, -u, exim4] }\n", "s.yaml");
+    ASSERT_NE(maillog_of(cmd), nullptr);
+    EXPECT_EQ(maillog_of(cmd)->command.back(), "'exim4'");
 }
 
 TEST(MaillogJudge, FinalStatusesSettleDeferralsWait) {
@@ -187,8 +243,43 @@ TEST_F(MaillogRun, NothingWithinTheBoundFailsNamingTheQueueIdAndFile) {
     EXPECT_THAT(r.message, HasSubstr("4dLq1T3Xz6z9sWl"));
 }
 
+TEST_F(MaillogRun, FollowsACommandsOutputAsItComes) {
+    // A real `tail -F`, as `file:` through ssh runs it on the far side.
+    auto log = dir_.write("mail.log", kOther);
+    auto r = run("{ after: probe, command: [tail, -c, \"+1\", -F, " + log + "], within: 2s }",
+                 {probe("4dLq1T3Xz6z9sWl")}, [&] { append(log, kSent); });
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    EXPECT_EQ(r.endpoint, "the output of tail");
+    EXPECT_EQ(r.properties["maillog.status"], "sent");
+    bool shown = false;
+    for (const auto& t : r.transcript)
+        shown |= t.text.find("following the log with: tail -c +1 -F") != std::string::npos;
+    EXPECT_TRUE(shown);
+}
+
+TEST_F(MaillogRun, ACommandThatEndsDecidesAtOnce) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = run("{ after: probe, command: [sh, -c, \"echo 'no journal files' >&2; exit 3\"] }",
+                 {probe("4dLq1T3Xz6z9sWl")});
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(r.message, "sh ended (exit status 3): no journal files");
+    auto log = dir_.write("other.log", kOther);
+    r = run("{ after: probe, command: [cat, " + log + "] }", {probe("4dLq1T3Xz6z9sWl")});
+    EXPECT_EQ(r.status, Status::fail);
+    EXPECT_THAT(r.message, HasSubstr("no delivery line for the message in the log when cat ended"));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0,
+              std::chrono::seconds(2));  // not the 3s timeout
+    auto sent = dir_.write("sent.log", kSent);
+    r = run("{ after: probe, command: [cat, " + sent + "] }", {probe("4dLq1T3Xz6z9sWl")});
+    EXPECT_EQ(r.status, Status::pass) << r.message;
+    r = run("{ after: probe, command: [/nonexistent/journalctl] }", {probe("4dLq1T3Xz6z9sWl")});
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_THAT(r.message, HasSubstr("cannot start /nonexistent/journalctl"));
+}
+
 TEST_F(MaillogRun, MissingOrUnreadableFileAndMissingQueueIdAreErrors) {
-    auto r = run("{ after: probe, file: " + dir_.path().string() + "/absent.log }", {probe("4dLq1")});
+    auto r =
+        run("{ after: probe, file: " + dir_.path().string() + "/absent.log }", {probe("4dLq1")});
     EXPECT_EQ(r.status, Status::error);
     EXPECT_THAT(r.message, HasSubstr("absent.log: No such file or directory"));
 

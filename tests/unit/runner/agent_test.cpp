@@ -88,10 +88,10 @@ TEST_F(AgentTest, LoaderRefusesOptionsInDisguise) {
 
 TEST_F(AgentTest, SshCommandLine) {
     Suite s = load();
-    EXPECT_THAT(
-        agent::ssh_command(s.vantages.at("probe")),
-        ElementsAre("ssh", "-T", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o",
-                    "ServerAliveInterval=10", "--", "alice@probe.example", "'mailspec'", "agent"));
+    EXPECT_THAT(agent::ssh_command(s.vantages.at("probe")),
+                ElementsAre("ssh", "-T", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o",
+                            "ServerAliveInterval=10", "--", "alice@probe.example", "'mailspec'",
+                            "'agent'"));
     auto full = agent::ssh_command(s.vantages.at("full"));
     std::string joined;
     for (auto& a : full)
@@ -99,7 +99,7 @@ TEST_F(AgentTest, SshCommandLine) {
     EXPECT_THAT(joined,
                 HasSubstr("-p 2222 -i " + (dir_.path() / "keys/probe").string() +
                           " -o IdentitiesOnly=yes -o ConnectTimeout=3 -o ConnectTimeout=10"));
-    EXPECT_THAT(joined, HasSubstr("-- bob@10.0.0.1 '/opt/mail spec/bin/mailspec' agent"));
+    EXPECT_THAT(joined, HasSubstr("-- bob@10.0.0.1 '/opt/mail spec/bin/mailspec' 'agent'"));
 }
 
 TEST(AgentProtocol, RoundTrips) {

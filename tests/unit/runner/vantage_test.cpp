@@ -97,6 +97,29 @@ TEST_F(VantageLoaderTest, EximBhForms) {
               (std::vector<std::string>{"exim4", "-C", "/etc/x.conf"}));
 }
 
+TEST_F(VantageLoaderTest, EximBhThroughAnSshVantageTakesItsLogin) {
+    auto r = load(
+        "  probe: { ssh: { destination: root@mx.example, port: 2222, identity_file: keys/k,\n"
+        "                  ssh_options: [StrictHostKeyChecking=no] } }\n"
+        "  bh: { exim_bh: { address: 192.0.2.7, ssh: probe, command: [/usr/sbin/exim4] } }\n"
+        "  rel: { exim_bh: { address: 192.0.2.7, ssh: probe, command: [bin/exim] } }\n");
+    ASSERT_TRUE(r.suite);
+    const auto& bh = r.suite->vantages.at("bh");
+    EXPECT_EQ(bh.kind, VantageKind::exim_bh);
+    EXPECT_EQ(bh.ssh_destination, "root@mx.example");
+    EXPECT_EQ(bh.ssh_port, 2222);
+    EXPECT_EQ(bh.ssh_identity_file, (dir_.path() / "keys/k").lexically_normal().string());
+    EXPECT_EQ(bh.ssh_options, std::vector<std::string>{"StrictHostKeyChecking=no"});
+    EXPECT_EQ(bh.exim_command, std::vector<std::string>{"/usr/sbin/exim4"});
+    // A program path through ssh is the ssh host's, not relative to the suite file.
+    EXPECT_EQ(r.suite->vantages.at("rel").exim_command, std::vector<std::string>{"bin/exim"});
+    EXPECT_THAT(only_error("  o: { bind: 127.0.0.2 }\n"
+                           "  p: { exim_bh: { address: 192.0.2.7, ssh: o } }\n"),
+                HasSubstr("vantage 'p': exim_bh ssh names no ssh vantage ('o')"));
+    EXPECT_THAT(only_error("  p: { exim_bh: { address: 192.0.2.7, ssh: nowhere } }\n"),
+                HasSubstr("exim_bh ssh names no ssh vantage ('nowhere')"));
+}
+
 TEST_F(VantageLoaderTest, EximBhMistakes) {
     EXPECT_THAT(only_error("  p: { exim_bh: outside.example }\n"),
                 HasSubstr("exim_bh: address must be an IP address"));

@@ -1,0 +1,59 @@
+#include "transport/log_stream.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+
+#include "transport/child_process.hpp"
+
+namespace mailspec::transport {
+
+namespace {
+
+// Reads what `d` has without waiting; false once it reached end of file (or failed).
+bool read_ready(boost::asio::posix::stream_descriptor& d, std::string& into, std::size_t cap) {
+    char buf[65536];
+    for (;;) {
+        boost::system::error_code ec;
+        const std::size_t n = d.read_some(boost::asio::buffer(buf), ec);
+        into.append(buf, n);
+        if (into.size() > cap) into.erase(0, into.size() - cap);
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again)
+            return true;
+        if (ec) return false;
+    }
+}
+
+}  // namespace
+
+LogStream::LogStream(boost::asio::any_io_executor ex, std::vector<std::string> argv,
+                     std::size_t cap)
+    : argv_(std::move(argv)), cap_(cap) {
+    proc_ = std::make_unique<ChildProcess>(ex, argv_);
+    proc_->close_stdin();
+    proc_->out().non_blocking(true);
+    proc_->err().non_blocking(true);
+}
+
+LogStream::~LogStream() = default;
+
+void LogStream::drain() {
+    if (out_open_) out_open_ = read_ready(proc_->out(), text_, cap_);
+    if (err_open_) err_open_ = read_ready(proc_->err(), err_, 4096);
+    // Ended only when its output is closed too: the last lines may follow its exit.
+    if (!ended_ && !out_open_)
+        if (auto st = proc_->poll()) ended_ = ChildProcess::describe(*st);
+}
+
+std::string LogStream::stderr_tail() const {
+    std::string s;
+    for (char c : err_) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) s += c;
+    }
+    while (!s.empty() && s.back() == ' ')
+        s.pop_back();
+    if (s.size() > 300) s = "..." + s.substr(s.size() - 300);
+    return s;
+}
+
+}  // namespace mailspec::transport
