@@ -276,7 +276,7 @@ struct Scheduler::State {
                             [this, g](std::size_t i, Result r) {
                                 if (i >= g->jobs.size() || g->jobs[i]->done) return;
                                 g->reported[i] = true;
-                                deliver(std::move(r));
+                                record(*g->jobs[i], std::move(r));  // kept for after: dependents
                             }),
                 [this, g](std::exception_ptr e) {
                     --running;
@@ -384,7 +384,10 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
         st.infos.push_back(info);
     }
     st.unfinished = st.jobs.size();
-    // Dependencies (maillog's after:): the job of the named check from the same vantage.
+    // Dependencies (maillog's after:): the job of the named check from the same vantage. A
+    // dependent of an ssh vantage's check runs here, once the agent's results are back: it
+    // reads a log (here or through its own ssh:), not the vantage's network, and the queue id
+    // it needs is in those results.
     for (auto& job : st.jobs) {
         const CheckDependency* d = job.spec->check ? dependency_of(*job.spec->check) : nullptr;
         if (!d) continue;
@@ -394,6 +397,7 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
                 job.dep = &other;
                 other.keep_results = true;
             }
+        if (job.dep && job.remote) job.remote = nullptr;
     }
     for (std::size_t si = 0; si < suites.size(); ++si) {
         st.reporter.suite_begin(st.infos[si]);
@@ -404,9 +408,6 @@ RunSummary Scheduler::run(const std::vector<Suite>& suites) {
             st.report_now(job, Status::skip, st.options.filter_reason);
         } else if (!job.unusable.empty()) {
             st.report_now(job, Status::error, job.unusable);
-        } else if (job.spec->check && dependency_of(*job.spec->check) && job.remote) {
-            st.report_now(job, Status::error,
-                          "after: is not supported from an ssh vantage (run it locally)");
         } else if (job.spec->check && dependency_of(*job.spec->check) && !job.dep) {
             st.report_now(job, Status::error,
                           "check " + dependency_of(*job.spec->check)->id + " does not run from " +

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Where the maillog check reads the server's log, against the lab's Postfix (lab/up): a probe
 # message is accepted from outside, then its queue id is followed to status=sent relay=virtual
-# in lab/run/log/postfix.log read three ways: through an ssh vantage's login (a real sshd on
-# loopback; `file:` becomes `tail -F` on the "mail host"), through `command:` (tail -F run
-# here), and from the systemd journal (`journal: postfix@-.service`, read by the real
-# journalctl). The lab's Postfix logs to its file, not to syslog, so for the journal part a
-# real systemd-journald runs in a private mount namespace and a forwarder
-# (lib/journal_forward.py) hands it each new Postfix line as syslog would, from a cgroup named
-# system.slice/postfix@-.service so that journald records that unit. A wrong unit fails within
-# its bound; ssh to a port where nothing listens is an error with ssh's reason. Needs root.
+# in lab/run/log/postfix.log read through an ssh vantage's login (a real sshd on loopback;
+# `file:` becomes `tail -F` on the "mail host"), through `command:` (tail -F run here), and
+# from the systemd journal (`journal: postfix@-.service`, read by the real journalctl). A
+# probe sent by an ssh vantage's agent is followed too: that maillog check runs on the runner
+# with the queue id the agent brought back. The lab's Postfix logs to its file, not to syslog,
+# so for the journal part a real systemd-journald runs in a private mount namespace and a
+# forwarder (lib/journal_forward.py) hands it each new Postfix line as syslog would, from a
+# cgroup named system.slice/postfix@-.service so that journald records that unit. A wrong unit
+# fails within its bound; ssh to a port where nothing listens is an error with ssh's reason.
+# Needs root.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
@@ -19,18 +21,14 @@ MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
 lab_require
 servers_setup /usr/sbin/sshd ssh ssh-keygen journalctl /lib/systemd/systemd-journald
 lab_lock
-cleanup() {
-    servers_cleanup
-    "$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"
-}
-trap cleanup EXIT
+servers_and_lab_cleanup_on_exit
 start_sshd
 "$ROOT/lab/up" --variant correct >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
 export LOGFILE=$LAB_RUN/log/postfix.log SSH_USER
 SSH_USER=$(id -un)
 
 ssh_vantage() { # port
-    echo "{ ssh: { destination: $(id -un)@127.0.0.1, port: $1, identity_file: $work/user_key, ssh_options: [StrictHostKeyChecking=no, UserKnownHostsFile=/dev/null, LogLevel=ERROR] } }"
+    echo "{ ssh: { destination: $(id -un)@127.0.0.1, port: $1, binary: \"$MAILSPEC\", bind: 127.0.0.30, identity_file: $work/user_key, ssh_options: [StrictHostKeyChecking=no, UserKnownHostsFile=/dev/null, LogLevel=ERROR] } }"
 }
 # suite FILE SOURCE...: a probe from outside, then one maillog check per "id=SOURCE" argument.
 suite() {
@@ -59,10 +57,23 @@ YAML
     done
 }
 
-echo "== file over ssh, and command"
+echo "== file over ssh, command, and a probe sent by an ssh vantage's agent"
 suite "$work/ssh.yaml" "over-ssh=ssh: mail-host, file: $LOGFILE, within: 10s" \
     "by-command=command: [tail, -c, \"+1\", -F, $LOGFILE], within: 10s" \
     "ssh-down=ssh: no-sshd, file: $LOGFILE, within: 10s"
+cat >>"$work/ssh.yaml" <<YAML
+  - id: agent-probe
+    from: [mail-host]
+    smtp:
+      - ehlo: probe.mailspec.test
+      - mail_from: probe@spf-pass.lab.test
+      - rcpt_to: bob@lab.test
+      - data: { headers: { Subject: maillog from an agent }, body: "probe\n", complete: true }
+        expect: 250
+  - id: agent-probe-logged
+    from: [mail-host]
+    maillog: { after: agent-probe, file: $LOGFILE, status: sent, relay: "^virtual$", within: 10s }
+YAML
 "$MAILSPEC" run --json "$work/ssh.json" "$work/ssh.yaml" >"$work/ssh.out" 2>&1
 expect_results "$work/ssh.json" <<'PY'
 want("probe", "pass")
@@ -75,6 +86,12 @@ print("  check: over-ssh names the file on the ssh host ... " +
 fails += not (r and r["endpoint"] == where)
 want("by-command", "pass", "status=sent")
 want("ssh-down", "error", "ssh ended (exit status 255)", "Connection refused")
+want("agent-probe", "pass")
+r = want("agent-probe-logged", "pass", "status=sent", "relay=virtual")
+prop(r, "ssh.destination", None)  # ran on the runner, not through the agent
+print("  check: agent-probe-logged found the agent's queue id ... " +
+      ("ok" if r and r["properties"].get("queue_id") == by["agent-probe"]["properties"].get("queue_id") else "FAILED"))
+fails += not (r and r["properties"].get("queue_id") == by["agent-probe"]["properties"].get("queue_id"))
 PY
 
 echo "== the systemd journal (journald in a private mount namespace)"

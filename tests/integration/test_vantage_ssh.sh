@@ -16,11 +16,7 @@ MAILSPEC=${MAILSPEC:?path of the mailspec binary}
 lab_require
 servers_setup /usr/sbin/sshd ssh ssh-keygen xmllint
 lab_lock
-cleanup() {
-    servers_cleanup
-    "$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"
-}
-trap cleanup EXIT
+servers_and_lab_cleanup_on_exit
 
 start_sshd
 

@@ -20,6 +20,11 @@ servers_cleanup() {
     rm -rf "$work"
 }
 
+# servers_and_lab_cleanup_on_exit: on exit stop these servers, then the lab (tests using both).
+servers_and_lab_cleanup_on_exit() {
+    trap 'servers_cleanup; "$ROOT/lab/down" >/dev/null || echo "FAIL: lab/down failed"' EXIT
+}
+
 free_port() { # address -> a port nobody listens on right now
     python3 -c 'import socket, sys
 s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$1"

@@ -1,6 +1,7 @@
 // A maillog check's after: (dependency_of): the named check runs first from the same vantage
 // and its results reach the dependent, even when the dependent comes first in the suite and the
-// referenced check is slow; a skipped reference makes the dependent skip.
+// referenced check is slow; a skipped reference makes the dependent skip. From an ssh vantage
+// the referenced check goes to the agent and the dependent runs here on what came back.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include "checks/check_run.hpp"
 #include "checks/maillog.hpp"
+#include "runner/agent_remote.hpp"
 #include "runner/scheduler.hpp"
 #include "tests/unit/support/temp_file.hpp"
 #include "transport/connector.hpp"
@@ -108,6 +110,53 @@ TEST(SchedulerAfter, ASkippedReferenceMakesTheDependentSkip) {
     ASSERT_NE(rep.find("log"), nullptr);
     EXPECT_EQ(rep.find("log")->status, Status::skip);
     EXPECT_THAT(rep.find("log")->message, HasSubstr("check probe was skipped: not selected"));
+}
+
+// The agent's side, as far as the scheduler sees it: the probe's result with its queue id.
+class ProbeRemote final : public RemoteVantage {
+  public:
+    boost::asio::awaitable<void> run(std::vector<RemoteCheck> checks, Emit emit) override {
+        for (const auto& c : checks)
+            sent.push_back(c.spec->id);
+        for (std::size_t i = 0; i < checks.size(); ++i) {
+            Result r;
+            r.suite = checks[i].suite->name;
+            r.check_id = checks[i].spec->id;
+            r.vantage = "probe";
+            r.status = Status::pass;
+            r.properties["queue_id"] = "4dLq1T3Xz6z9sWl";
+            emit(i, std::move(r));
+        }
+        co_return;
+    }
+    void interrupt() override {}
+    std::vector<std::string> sent;
+};
+
+TEST(SchedulerAfter, FromAnSshVantageTheDependentRunsHereOnTheAgentsResults) {
+    test::TempDir dir;
+    auto log = dir.write("mail.log", kSent);
+    Suite s = suite_with(log);
+    Vantage probe;
+    probe.name = "probe";
+    probe.kind = VantageKind::ssh;
+    probe.ssh_destination = "probe@10.0.0.1";
+    s.vantages["probe"] = probe;
+    for (auto& c : s.checks)
+        c.from = {"probe"};
+    boost::asio::io_context io;
+    Collect rep;
+    auto o = opts();
+    auto remote = std::make_shared<ProbeRemote>();
+    o.remote_for = [&](const Vantage&, boost::asio::any_io_executor) { return remote; };
+    Scheduler sched(io, rep, o);
+    auto summary = sched.run({s});
+    EXPECT_FALSE(summary.incomplete);
+    EXPECT_EQ(remote->sent, std::vector<std::string>{"probe"});  // the maillog stays here
+    ASSERT_NE(rep.find("log"), nullptr);
+    EXPECT_EQ(rep.find("log")->vantage, "probe");
+    EXPECT_EQ(rep.find("log")->status, Status::pass) << rep.find("log")->message;
+    EXPECT_EQ(rep.find("log")->properties.at("queue_id"), "4dLq1T3Xz6z9sWl");
 }
 
 }  // namespace
