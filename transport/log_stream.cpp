@@ -9,18 +9,27 @@ namespace mailspec::transport {
 
 namespace {
 
-// Reads what `d` has without waiting; false once it reached end of file (or failed).
-bool read_ready(boost::asio::posix::stream_descriptor& d, std::string& into, std::size_t cap) {
+constexpr std::size_t kDrainBudget = 4 << 20;  // per drain() and stream
+
+// Reads what `d` has without waiting, at most `budget` bytes (a command that prints without
+// pause must not keep the caller here); false once it reached end of file (or failed).
+bool read_ready(boost::asio::posix::stream_descriptor& d, std::string& into, std::size_t cap,
+                std::size_t budget) {
     char buf[65536];
-    for (;;) {
+    bool open = true;
+    for (std::size_t got = 0; got < budget;) {
         boost::system::error_code ec;
         const std::size_t n = d.read_some(boost::asio::buffer(buf), ec);
         into.append(buf, n);
-        if (into.size() > cap) into.erase(0, into.size() - cap);
-        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again)
-            return true;
-        if (ec) return false;
+        got += n;
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) break;
+        if (ec) {
+            open = false;
+            break;
+        }
     }
+    if (into.size() > cap) into.erase(0, into.size() - cap);
+    return open;
 }
 
 }  // namespace
@@ -37,8 +46,8 @@ LogStream::LogStream(boost::asio::any_io_executor ex, std::vector<std::string> a
 LogStream::~LogStream() = default;
 
 void LogStream::drain() {
-    if (out_open_) out_open_ = read_ready(proc_->out(), text_, cap_);
-    if (err_open_) err_open_ = read_ready(proc_->err(), err_, 4096);
+    if (out_open_) out_open_ = read_ready(proc_->out(), text_, cap_, kDrainBudget);
+    if (err_open_) err_open_ = read_ready(proc_->err(), err_, 4096, kDrainBudget);
     // Ended only when its output is closed too: the last lines may follow its exit.
     if (!ended_ && !out_open_)
         if (auto st = proc_->poll()) ended_ = ChildProcess::describe(*st);

@@ -277,6 +277,18 @@ TEST_F(MaillogRun, ACommandThatEndsDecidesAtOnce) {
     EXPECT_THAT(r.message, HasSubstr("cannot start /nonexistent/journalctl"));
 }
 
+TEST_F(MaillogRun, ACommandThatNeverPausesIsBoundedByWithin) {
+    // `yes` prints as fast as it can: the check still polls, keeps 16 MiB and ends in time.
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r =
+        run("{ after: probe, command: [yes, \"mail postfix/smtpd[1]: connect from x\"], "
+            "within: 1s }",
+            {probe("4dLq1T3Xz6z9sWl")});
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+    EXPECT_EQ(r.status, Status::fail);
+    EXPECT_THAT(r.message, HasSubstr("no delivery line for the message in the log within 1s"));
+}
+
 TEST_F(MaillogRun, MissingOrUnreadableFileAndMissingQueueIdAreErrors) {
     auto r =
         run("{ after: probe, file: " + dir_.path().string() + "/absent.log }", {probe("4dLq1")});
