@@ -233,6 +233,41 @@ struct Judge {
         if (r.key_type == "RSA")
             grade("ncsc-nl.key", ncsc_rsa_level(r.key_bits),
                   "certificate key RSA " + std::to_string(r.key_bits));
+        cipher_order();
+    }
+
+    // Guideline B2-5 as Internet.nl's cipher-order subtest applies it: below TLS 1.3, a server
+    // accepting suites of more than one security level enforces its own preference, and
+    // prefers every suite of a better level to every suite of a worse one.
+    void cipher_order() {
+        auto level_of = [&](const std::string& c) {
+            auto it = r.traits.find(c);
+            return it == r.traits.end() ? NcscLevel::insufficient : ncsc_cipher_level(it->second);
+        };
+        for (const auto& v : r.versions) {
+            if (v.version == "TLSv1.3" || v.ciphers.size() < 2 || !v.server_order) continue;
+            bool mixed = false;
+            for (const auto& c : v.ciphers)
+                mixed |= level_of(c) != level_of(v.ciphers.front());
+            if (!mixed) continue;
+            if (!*v.server_order) {
+                add("ncsc-nl.cipher_order",
+                    v.version +
+                        ": the server follows the client's order (it does not enforce its "
+                        "own) while it accepts suites of different security levels");
+                continue;
+            }
+            for (std::size_t i = 1; i < v.ciphers.size(); ++i) {
+                const auto a = level_of(v.ciphers[i - 1]), b = level_of(v.ciphers[i]);
+                if (static_cast<int>(b) < static_cast<int>(a)) {
+                    add("ncsc-nl.cipher_order",
+                        v.version + ": the server prefers " + v.ciphers[i - 1] + " (" +
+                            std::string(to_string(a)) + ") to " + v.ciphers[i] + " (" +
+                            std::string(to_string(b)) + ")");
+                    break;
+                }
+            }
+        }
     }
 };
 

@@ -93,7 +93,7 @@ expect no-recipient-verification mx-baseline:unknown-recipient-rejected=fail
 expect no-spf mx-baseline:spf-fail-rejected=inconclusive mx-baseline:delivery-reaches-mailbox=fail
 expect no-postscreen mx-baseline:early-talker-rejected=fail
 # RSA key exchange only: these suites prove the certificate, not forward secrecy (tls-audit.yaml
-# does, test_tls_audit.sh); no false alarm here.
+# does, test_tls_scan.sh); no false alarm here.
 expect rsa-kex
 # A 1024-bit RSA key: OpenSSL's verification refuses it everywhere ("EE certificate key too
 # weak"); the AUTH and delivery checks stop at the handshake (error: nothing sent).

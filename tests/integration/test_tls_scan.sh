@@ -4,8 +4,9 @@
 # each and the groups, over SMTP STARTTLS, SMTPS, IMAP STARTTLS and POP3S; on weak-tls it sees
 # TLS 1.0/1.1 accepted; on rsa-kex only kRSA suites at TLS 1.2; on weak-key a 1024-bit key.
 # Secure renegotiation and 0-RTT are read off the handshakes. Each profile verdict names the
-# broken rule. Every enumeration is checked against openssl s_client for a few of its answers,
-# so the scan cannot agree with itself only.
+# broken rule; the shipped suites/tls-audit.yaml gives its documented verdicts. Every
+# enumeration is checked against openssl s_client for a few of its answers, so the scan cannot
+# agree with itself only.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
@@ -132,13 +133,31 @@ expect_eq "correct: POP3S scanned" "TLSv1.2 TLSv1.3" "$(prop "$J" pop3s-floor tl
 expect_match "correct: the transcript holds the table" '== TLSv1.2  accepted +[0-9]+ of [0-9]+ offered, client order' \
     "$(cat "$TMP/correct.out")"
 
+echo "== the shipped suites/tls-audit.yaml on the correct lab"
+"$MAILSPEC" run --json "$TMP/audit.json" "$ROOT/suites/tls-audit.yaml" >"$TMP/audit.out" 2>&1
+A=$TMP/audit.json
+# Postfix's defaults: anonymous suites for opportunistic TLS on 25 and 465, CAMELLIA/ARIA/CCM8
+# (NCSC-NL insufficient), the client's cipher order, suites beyond Mozilla's intermediate list.
+expect_verdicts tls-audit "$A" "$TMP/audit.out" mx-tls-floor=fail smtps-tls-floor=fail \
+    mx-tls-ncsc-nl=fail submission-tls-intermediate=fail
+expect_match "tls-audit: the floor names aNULL on 25" '^ciphers.lacks aNULL: accepted ADH-' "$(message "$A" mx-tls-floor)"
+expect_match "tls-audit: the floor names aNULL on 465" '^ciphers.lacks aNULL: accepted ADH-' "$(message "$A" smtps-tls-floor)"
+expect_match "tls-audit: ncsc-nl names insufficient suites" 'ncsc-nl.ciphers: insufficient suites accepted: .*CAMELLIA' \
+    "$(message "$A" mx-tls-ncsc-nl)"
+expect_match "tls-audit: ncsc-nl names the client's order" "ncsc-nl.cipher_order: TLSv1.2: the server follows the client's order" \
+    "$(message "$A" mx-tls-ncsc-nl)"
+expect_match "tls-audit: 587 beyond Mozilla intermediate" '^mozilla-intermediate ciphers.only: also accepted' \
+    "$(message "$A" submission-tls-intermediate)"
+expect_match "tls-audit: RC4/3DES are said not tested, never refused" 'ciphers.lacks RC4: not tested' "$(message "$A" mx-tls-floor)"
+
 echo "== variant weak-tls"
 scan weak-tls
 J=$TMP/weak-tls.json
-# weak-tls's cipher list is DEFAULT: nothing NCSC-NL grades insufficient, so ncsc-nl passes
-# with TLS 1.0/1.1 and kRSA as phase-out notes (as Internet.nl does).
+# weak-tls's cipher list is DEFAULT: nothing NCSC-NL grades insufficient (TLS 1.0/1.1 and kRSA
+# are phase-out notes, as Internet.nl has them), but Postfix follows the client's order while it
+# accepts good and phase-out suites: ncsc-nl fails on the cipher order (guideline B2-5).
 expect_verdicts weak-tls "$J" "$TMP/weak-tls.out" mx-floor=fail mx-no-krsa=fail \
-    mx-mozilla-intermediate=fail imap-floor=fail pop3s-floor=fail
+    mx-mozilla-intermediate=fail imap-floor=fail pop3s-floor=fail smtps-ncsc=fail
 expect_eq "weak-tls: 25 accepts TLSv1 to TLSv1.3" "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" "$(prop "$J" mx-floor tls.versions)"
 expect_has "weak-tls: TLSv1 suites include ECDHE-RSA-AES256-SHA" ECDHE-RSA-AES256-SHA "$(prop "$J" mx-floor tls.ciphers.TLSv1)"
 expect_eq "weak-tls: s_client also completes TLSv1 with ECDHE-RSA-AES256-SHA" ECDHE-RSA-AES256-SHA \
@@ -146,6 +165,8 @@ expect_eq "weak-tls: s_client also completes TLSv1 with ECDHE-RSA-AES256-SHA" EC
 expect_match "weak-tls: the version rule is named" '^versions.lacks: TLSv1 accepted; versions.lacks: TLSv1.1 accepted' \
     "$(message "$J" mx-floor)"
 expect_match "weak-tls: ncsc-nl notes TLSv1 as phase-out" 'TLSv1 is to be phased out' "$(message "$J" smtps-ncsc)"
+expect_match "weak-tls: ncsc-nl names the cipher order" \
+    "ncsc-nl ncsc-nl.cipher_order: TLSv1.2: the server follows the client's order" "$(message "$J" smtps-ncsc)"
 expect_eq "weak-tls: IMAP accepts TLSv1" "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" "$(prop "$J" imap-floor tls.versions)"
 
 echo "== variant rsa-kex"

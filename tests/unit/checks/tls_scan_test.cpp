@@ -255,6 +255,27 @@ TEST(TlsProfile, NcscFailsInsufficientAndNotesPhaseOut) {
     EXPECT_THAT(n, Contains(HasSubstr("suites to be phased out accepted: AES128-SHA (TLSv1)")));
 }
 
+TEST(TlsProfile, NcscCipherOrderIsTheServersAndByLevel) {
+    // The sample's TLS 1.2 mixes good, phase-out and insufficient suites in client order.
+    auto f = failing(judge_profile(*named_profile("ncsc-nl"), sample()));
+    EXPECT_THAT(f, Contains("ncsc-nl ncsc-nl.cipher_order: TLSv1.2: the server follows the "
+                            "client's order (it does not enforce its own) while it accepts "
+                            "suites of different security levels"));
+    ScanReport r = sample();
+    r.versions[3].server_order = true;  // its own order, but phase-out before good
+    r.versions[3].ciphers = {"AES128-SHA", "ECDHE-RSA-AES128-GCM-SHA256"};
+    EXPECT_THAT(failing(judge_profile(*named_profile("ncsc-nl"), r)),
+                Contains("ncsc-nl ncsc-nl.cipher_order: TLSv1.2: the server prefers AES128-SHA "
+                         "(phase-out) to ECDHE-RSA-AES128-GCM-SHA256 (good)"));
+    r.versions[3].ciphers = {"ECDHE-RSA-AES128-GCM-SHA256", "AES128-SHA"};  // good first
+    for (const auto& m : failing(judge_profile(*named_profile("ncsc-nl"), r)))
+        EXPECT_THAT(m, Not(HasSubstr("cipher_order")));
+    r.versions[3].server_order = false;  // client order, but one level only: no order needed
+    r.versions[3].ciphers = {"ECDHE-RSA-AES128-GCM-SHA256"};
+    for (const auto& m : failing(judge_profile(*named_profile("ncsc-nl"), r)))
+        EXPECT_THAT(m, Not(HasSubstr("cipher_order")));
+}
+
 TEST(TlsProfile, RenegotiationEarlyDataAndCompression) {
     TlsProfile p;
     p.secure_renegotiation = p.no_early_data = p.no_compression = true;
