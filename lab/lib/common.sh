@@ -30,7 +30,7 @@ DNSSEC_IP=127.0.0.61       # validating unbound (trust anchor: dane.test's key)
 MTAS=(exim opensmtpd)
 LAB_USERS=(alice bob)
 VARIANTS=(correct open-relay percent-hack-relay no-starttls plaintext-auth weak-tls expired-cert
-    no-recipient-verification no-spf no-postscreen rsa-kex weak-key no-content-filter neglected)
+    no-recipient-verification no-spf no-postscreen rsa-kex weak-key no-content-filter neglected vrfy-enabled)
 
 # lab_paths DIR: the paths of a lab whose state is in DIR (lab/down also uses it for the
 # lab/run directory of a checkout from before the state moved out).

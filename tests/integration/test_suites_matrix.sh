@@ -107,6 +107,9 @@ expect weak-key mx-baseline:starttls-certificate=fail mx-baseline:delivery-reach
 # suites judge (content-filter.yaml and server-health.yaml do); no false alarm.
 expect no-content-filter
 expect neglected
+# VRFY on (Postfix's default): 252 for alice, 550 5.1.1 for a random unknown local part — the
+# enumeration the differential catches, where a plain "252 is non-committal" would pass.
+expect vrfy-enabled mx-baseline:no-vrfy-advertised=fail mx-baseline:vrfy-discloses-nothing=fail
 expect correct  # and back: the lab recovers from every break
 
 echo "matrix time: $(($(date +%s) - started)) s"
