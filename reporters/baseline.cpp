@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "reporters/json_bytes.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/text_format.hpp"
 
@@ -160,11 +161,15 @@ std::string render_baseline_json(const Baseline& b) {
     j["version"] = kBaselineFormatVersion;
     j["created"] = b.created;
     j["surfaces"] = nlohmann::ordered_json::array();
-    for (auto& s : b.surfaces)
-        j["surfaces"].push_back(
-            {{"endpoint", s.endpoint}, {"vantage", s.vantage}, {"facts", s.facts}});
-    // Facts went through visible(): always valid UTF-8, so dump cannot throw.
-    return j.dump(2) + "\n";
+    for (auto& s : b.surfaces) {
+        // The endpoint and vantage are as a result (or a hostile agent) gave them: any bytes.
+        nlohmann::ordered_json e;
+        put_bytes(e, "endpoint", s.endpoint);
+        put_bytes(e, "vantage", s.vantage);
+        put_map(e, "facts", s.facts);
+        j["surfaces"].push_back(std::move(e));
+    }
+    return dump_json(j, 2) + "\n";
 }
 
 Baseline read_baseline_json(std::string_view text, const std::string& origin) {
@@ -182,16 +187,22 @@ Baseline read_baseline_json(std::string_view text, const std::string& origin) {
                                  "or results document (mailspec run --json)");
     if (j.value("version", 0) != kBaselineFormatVersion)
         throw ResultsFormatError(origin + ": baseline version " +
-                                 j.value("version", nlohmann::json()).dump() + " is not " +
+                                 dump_json(j.value("version", nlohmann::json())) + " is not " +
                                  std::to_string(kBaselineFormatVersion));
     Baseline b;
     try {
         b.created = j.value("created", "");
-        for (auto& s : j.at("surfaces"))
-            b.surfaces.push_back(Surface{s.at("endpoint").get<std::string>(),
-                                         s.at("vantage").get<std::string>(),
-                                         s.at("facts").get<std::map<std::string, std::string>>()});
+        const auto& surfaces = j.at("surfaces");
+        for (std::size_t i = 0; i < surfaces.size(); ++i) {
+            const std::string where = "$.surfaces[" + std::to_string(i) + "]";
+            const auto& s = surfaces.at(i);
+            b.surfaces.push_back(Surface{get_bytes(s, "endpoint", where).value_or(""),
+                                         get_bytes(s, "vantage", where).value_or(""),
+                                         get_map(s, "facts", where)});
+        }
     } catch (const nlohmann::json::exception& e) {
+        throw ResultsFormatError(origin + ": bad baseline: " + e.what());
+    } catch (const JsonBytesError& e) {
         throw ResultsFormatError(origin + ": bad baseline: " + e.what());
     }
     return b;

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "reporters/json_bytes.hpp"
 #include "reporters/text_format.hpp"
 
 namespace mailspec::reports {
@@ -170,15 +171,19 @@ std::string render_drift_json(const std::vector<Change>& changes) {
                     {"improvements", count_class(changes, DriftClass::improvement)},
                     {"neutral", count_class(changes, DriftClass::neutral)}};
     j["changes"] = nlohmann::ordered_json::array();
-    for (auto& c : changes)
-        j["changes"].push_back({{"endpoint", c.endpoint},
-                                {"vantage", c.vantage},
-                                {"fact", c.fact},
-                                {"before", c.before},
-                                {"after", c.after},
-                                {"class", to_string(c.cls)},
-                                {"why", c.why}});
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    for (auto& c : changes) {
+        // Reversible like every JSON mailspec writes: escaped text plus a _base64 sibling.
+        nlohmann::ordered_json e;
+        put_bytes(e, "endpoint", c.endpoint);
+        put_bytes(e, "vantage", c.vantage);
+        put_bytes(e, "fact", c.fact);
+        put_bytes(e, "before", c.before);
+        put_bytes(e, "after", c.after);
+        e["class"] = to_string(c.cls);
+        put_bytes(e, "why", c.why);
+        j["changes"].push_back(std::move(e));
+    }
+    return dump_json(j, 2) + "\n";
 }
 
 }  // namespace mailspec::reports

@@ -1,8 +1,9 @@
 // libFuzzer target: every reporter and the agent protocol over a result built from the input
 // (FuzzedDataProvider splits it into the result's string fields, any bytes).
-// Invariants: the JSON parses strictly and reads back to the same bytes; the JUnit parses with
-// pugixml; TAP and console output are well-formed UTF-8 without control characters but LF (and
-// tab in XML); an agent result line is one line that decodes to the same result.
+// Invariants: the JSON and the snapshot baseline parse strictly and read back to the same bytes
+// (the drift JSON parses strictly); the JUnit parses with pugixml; TAP, console, HTML, Markdown
+// and drift text are well-formed UTF-8 without control characters but LF (and tab); an agent
+// result line is one line that decodes to the same result.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdlib>
@@ -11,9 +12,13 @@
 #include <sstream>
 
 #include "protocol/text.hpp"
+#include "reporters/baseline.hpp"
 #include "reporters/console_reporter.hpp"
+#include "reporters/drift.hpp"
+#include "reporters/html_reporter.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/junit_reporter.hpp"
+#include "reporters/markdown_reporter.hpp"
 #include "reporters/merge.hpp"
 #include "reporters/tap_reporter.hpp"
 #include "runner/agent_protocol.hpp"
@@ -114,6 +119,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     reports::ConsoleReporter reporter(console, opts);
     reports::replay(rec, reporter);
     require_clean(console.str(), "\t\n");
+
+    require_clean(reports::render_html(rec), "\t\n");
+    require_clean(reports::render_markdown(rec), "\t\n");
+    try {
+        const auto base = reports::extract_baseline(rec);
+        const std::string bj = reports::render_baseline_json(base);
+        require_clean(bj, "\n", true);
+        (void)nlohmann::json::parse(bj);
+        require(reports::read_baseline_json(bj, "fuzz").surfaces == base.surfaces);
+        const auto changes = reports::diff_baselines(base, reports::Baseline{});
+        const std::string dj = reports::render_drift_json(changes);
+        require_clean(dj, "\n", true);
+        (void)nlohmann::json::parse(dj);
+        require_clean(reports::render_drift_text(changes), "\t\n");
+    } catch (const std::exception&) {
+        std::abort();
+    }
 
     for (const auto& r : rec.results) {
         std::string line = agent::encode(agent::Message{agent::ResultLine{r}});

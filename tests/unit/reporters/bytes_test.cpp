@@ -1,8 +1,9 @@
 // Every byte value, every kind of malformed UTF-8 and every escape-like text, in every string
-// field of a result, through every reporter and the agent protocol: each output must parse with
-// its real consumer, and the exact bytes must come back wherever the form is reversible (the
-// JSON report and the agent protocol exactly; the JUnit, TAP and console text through
-// text::unescape).
+// field of a result, through every reporter (JSON, JUnit, TAP, console, HTML, Markdown,
+// OpenMetrics, the snapshot baseline and its drift) and the agent protocol: each output must
+// parse with its real consumer (or at least be clean UTF-8 text), and the exact bytes must come
+// back wherever the form is reversible (the JSON report, the baseline and the agent protocol
+// exactly; the JUnit, TAP and console text through text::unescape).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -12,10 +13,15 @@
 #include <sstream>
 
 #include "protocol/text.hpp"
+#include "reporters/baseline.hpp"
 #include "reporters/console_reporter.hpp"
+#include "reporters/drift.hpp"
+#include "reporters/html_reporter.hpp"
 #include "reporters/json_reporter.hpp"
 #include "reporters/junit_reporter.hpp"
+#include "reporters/markdown_reporter.hpp"
 #include "reporters/merge.hpp"
+#include "reporters/openmetrics.hpp"
 #include "reporters/tap_reporter.hpp"
 #include "runner/agent_protocol.hpp"
 #include "sample_run.hpp"
@@ -142,10 +148,14 @@ void expect_clean(const std::string& out, std::string_view allowed_controls, boo
     for (std::size_t i = 0; i < out.size();) {
         char32_t cp;
         ASSERT_TRUE(text::decode_utf8(out, i, cp));
-        if (cp < 0x20 || (cp == 0x7F && !json))
+        if (cp < 0x20 || (cp == 0x7F && !json)) {
             ASSERT_NE(allowed_controls.find(static_cast<char>(cp)), std::string_view::npos)
-                << "control " << unsigned(cp) << " at " << i;
-        if (!json) ASSERT_FALSE(cp == 0xFFFE || cp == 0xFFFF) << "non-character at " << i;
+                << "control " << unsigned(cp) << " at " << i
+                << " in: " << out.substr(i > 60 ? i - 60 : 0, 120);
+        }
+        if (!json) {
+            ASSERT_FALSE(cp == 0xFFFE || cp == 0xFFFF) << "non-character at " << i;
+        }
     }
 }
 
@@ -290,6 +300,48 @@ TEST(EveryByte, ConsoleShowsOnlyCleanLines) {
         replay(rec, console);
         expect_clean(out.str(), "\t\n");
     }
+}
+
+TEST(EveryByte, HtmlMarkdownAndOpenMetricsAreCleanText) {
+    auto rec = bytes_run();
+    std::string html, md, om;
+    ASSERT_NO_THROW(html = render_html(rec));
+    expect_clean(html, "\t\n");
+    ASSERT_NO_THROW(md = render_markdown(rec));
+    expect_clean(md, "\t\n");
+    ProbeMetrics p;
+    p.suite = "suite" + corpus()[0];
+    p.target = "target" + corpus()[0];
+    p.results = rec.results;
+    ASSERT_NO_THROW(om = render_openmetrics(p));
+    expect_clean(om, "\t\n");  // a tab is a legal label-value character
+    EXPECT_EQ(om.substr(om.size() - 6), "# EOF\n");
+}
+
+TEST(EveryByte, BaselineAndDriftParseStrictlyAndGiveEveryByteBack) {
+    auto rec = bytes_run();
+    for (auto& r : rec.results)  // every result a surface: a greeting and TLS facts
+        r.properties["tls.version"] = "TLSv1.3" + r.message;
+    const Baseline b = extract_baseline(rec);
+    ASSERT_FALSE(b.surfaces.empty());
+    std::string text;
+    ASSERT_NO_THROW(text = render_baseline_json(b));
+    expect_clean(text, "\n", true);
+    ASSERT_NO_THROW({
+        auto parsed = nlohmann::json::parse(text);
+        (void)parsed;
+    });
+    EXPECT_EQ(read_baseline_json(text, "base.json").surfaces, b.surfaces);
+    const auto changes = diff_baselines(b, Baseline{});
+    std::string drift, drift_text;
+    ASSERT_NO_THROW(drift = render_drift_json(changes));
+    expect_clean(drift, "\n", true);
+    ASSERT_NO_THROW({
+        auto parsed = nlohmann::json::parse(drift);
+        (void)parsed;
+    });
+    ASSERT_NO_THROW(drift_text = render_drift_text(changes));
+    expect_clean(drift_text, "\t\n");
 }
 
 TEST(EveryByte, AgentLinesParseAndGiveEveryByteBack) {

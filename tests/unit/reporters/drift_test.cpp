@@ -154,5 +154,30 @@ TEST(Drift, JsonOutput) {
     EXPECT_EQ(j["changes"][0]["endpoint"], "127.0.0.10:25");
 }
 
+TEST(Drift, BytesThatAreNotUtf8AreKeptAndNeverThrow) {
+    // What a hostile agent may send: an endpoint and vantage with every kind of bad byte.
+    const std::string endpoint("mx\xff\x80\xc0\xaf:25\0", 10), vantage = "out\xfe";
+    auto r = smtp_result(true, "");
+    r.endpoint = endpoint;
+    r.vantage = vantage;
+    auto b = baseline_of({r});
+    std::string text;
+    ASSERT_NO_THROW(text = render_baseline_json(b));
+    auto j = nlohmann::json::parse(text);  // strict: valid UTF-8
+    EXPECT_EQ(j["surfaces"][0]["endpoint"], "mx\\xff\\x80\\xc0\\xaf:25\\x00");
+    EXPECT_TRUE(j["surfaces"][0].contains("endpoint_base64"));
+    auto back = read_baseline_json(text, "base.json");
+    ASSERT_EQ(back.surfaces.size(), 1u);
+    EXPECT_EQ(back.surfaces[0].endpoint, endpoint);  // the exact bytes again
+    EXPECT_EQ(back.surfaces[0].vantage, vantage);
+
+    auto changes = diff_baselines(b, Baseline{});
+    std::string drift;
+    ASSERT_NO_THROW(drift = render_drift_json(changes));
+    auto d = nlohmann::json::parse(drift);
+    EXPECT_EQ(d["changes"][0]["endpoint_base64"], "bXj/gMCvOjI1AA==");
+    EXPECT_EQ(drift.find("\xef\xbf\xbd"), std::string::npos);  // no U+FFFD: reversible
+}
+
 }  // namespace
 }  // namespace mailspec::reports
