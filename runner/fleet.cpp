@@ -4,9 +4,11 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <ostream>
 #include <stdexcept>
 
+#include "checks/dependency.hpp"
 #include "protocol/text.hpp"
 
 namespace mailspec {
@@ -102,11 +104,21 @@ std::optional<Shard> parse_shard(const std::string& text, const char* job_index,
 void keep_shard(std::vector<Suite>& suites, const Shard& shard) {
     std::size_t k = 0;
     for (auto& s : suites) {
+        // Pair k of the whole run goes to shard (k mod N) + 1, except that a check with an
+        // after: (maillog) goes, vantage by vantage, where the check it follows goes: the
+        // scheduler needs both in one run.
+        std::map<std::pair<std::string, std::string>, bool> mine;
+        for (const auto& c : s.checks)
+            for (const auto& v : c.from)
+                mine[{c.id, v}] = k++ % shard.count == shard.index - 1;
         std::vector<CheckSpec> kept;
         for (auto& c : s.checks) {
+            const CheckDependency* dep = c.check ? dependency_of(*c.check) : nullptr;
             std::vector<std::string> from;
-            for (auto& v : c.from)
-                if (k++ % shard.count == shard.index - 1) from.push_back(v);
+            for (auto& v : c.from) {
+                auto it = dep ? mine.find({dep->id, v}) : mine.end();
+                if (it != mine.end() ? it->second : mine[{c.id, v}]) from.push_back(v);
+            }
             if (from.empty()) continue;
             c.from = std::move(from);
             kept.push_back(std::move(c));

@@ -45,8 +45,9 @@ struct Shard {
 std::optional<Shard> parse_shard(const std::string& text, const char* job_index, std::string& why);
 
 // Keeps the shard's (check, vantage) pairs: the pairs of all suites are numbered in order
-// (suite, check, vantage as written) and pair k belongs to shard (k mod N) + 1. Checks left
-// with no vantage are dropped; SuiteInfo.planned then counts this shard's pairs only.
+// (suite, check, vantage as written) and pair k belongs to shard (k mod N) + 1, except a check
+// with an after: dependency, whose pair goes with its dependency's pair of the same vantage.
+// Checks left with no vantage are dropped; SuiteInfo.planned then counts this shard's pairs only.
 void keep_shard(std::vector<Suite>& suites, const Shard& shard);
 
 }  // namespace mailspec

@@ -1,5 +1,5 @@
 // --targets and --shard: the host list, the retargeted suites, and shards that partition the
-// (check, vantage) pairs exactly.
+// (check, vantage) pairs exactly and keep a maillog check with the check it follows.
 
 #include "runner/fleet.hpp"
 
@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "checks/maillog.hpp"
 #include "tests/unit/support/temp_file.hpp"
 
 namespace mailspec {
@@ -73,6 +74,27 @@ TEST(Fleet, ShardsPartitionThePairs) {
     keep_shard(x, Shard{2, 4});
     keep_shard(y, Shard{2, 4});
     EXPECT_EQ(pairs(x), pairs(y));
+}
+
+TEST(Fleet, AShardKeepsAnAfterPairTogether) {
+    // c1 (a maillog) follows c0: whatever N, c1 from a vantage runs where c0 from it runs.
+    Suite s = suite("a", 4, {"inside", "outside"});
+    auto m = std::make_shared<MaillogCheck>();
+    m->after = {"c0", {}};
+    s.checks[3].check = m;
+    for (unsigned n : {2u, 3u, 4u, 8u}) {
+        std::size_t total = 0;
+        for (unsigned i = 1; i <= n; ++i) {
+            std::vector<Suite> part = {s};
+            keep_shard(part, Shard{i, n});
+            auto p = pairs(part);
+            total += p.size();
+            for (const char* v : {"inside", "outside"})
+                EXPECT_EQ(p.count({"a", "c3", v}), p.count({"a", "c0", v}))
+                    << "shard " << i << "/" << n << " split c0 and its dependent from " << v;
+        }
+        EXPECT_EQ(total, 8u) << n << " shards must still partition the pairs";
+    }
 }
 
 TEST(Fleet, ParseShard) {
