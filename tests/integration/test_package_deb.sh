@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The .deb (CPack, ./run package): built from this build tree, unpacked with dpkg -x into a
-# temporary root (nothing is installed on the machine), and the unpacked mailspec must run:
-# --version, validate on a shipped suite, the man page renders, the completion parses, and
-# Depends names the shared libraries the binary needs.
+# The .deb (CPack, ./run package): built from this build tree; apt-get resolves its Depends
+# against this machine's packages (a simulation: nothing is installed here); dpkg -i installs it
+# into a temporary root with a dpkg database of its own (dpkg --root: maintainer scripts and
+# all; the root has no libraries, so only there are Depends forced), and the installed mailspec
+# must run: --version, validate on every shipped suite, the man page renders, the completion
+# parses, Depends names the shared libraries the binary needs; dpkg -r removes every file.
 set -uo pipefail
 MAILSPEC=${MAILSPEC:?path of the mailspec binary}
 BUILD=$(cd "$(dirname "$MAILSPEC")" && pwd)
@@ -27,8 +29,19 @@ for lib in libc6 libssl3 libstdc++6 libyaml-cpp libc-ares2; do
 done
 grep -q '^ Package: mailspec$' <<<"$info" && pass "Package: mailspec" || fail "package name" "$info"
 
+sim=$(apt-get install -s "$deb" 2>&1)
+if grep -q '^Inst mailspec ' <<<"$sim" && ! grep -qi 'unmet\|broken' <<<"$sim"; then
+    pass "apt-get would install it here: its Depends resolve"
+else
+    fail "apt-get install -s" "$sim"
+fi
 root=$work/root
-dpkg -x "$deb" "$root" || { echo "FAIL: dpkg -x"; exit 1; }
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers"
+touch "$root/var/lib/dpkg/status"
+out=$(dpkg --root="$root" --log=/dev/null --force-depends -i "$deb" 2>&1) || { echo "FAIL: dpkg -i"; echo "$out"; exit 1; }
+status=$(dpkg --root="$root" -s mailspec 2>&1)
+grep -q '^Status: install ok installed' <<<"$status" && pass "dpkg -i: install ok installed" ||
+    fail "dpkg status" "$status"
 bin=$root/usr/bin/mailspec
 share=$root/usr/share/mailspec
 v=$("$bin" --version 2>&1)
@@ -46,6 +59,11 @@ grep -q 'mailspec snapshot' <<<"$page" && grep -q 'EXIT STATUS' <<<"$page" && pa
 comp=$root/usr/share/bash-completion/completions/mailspec
 words=$(bash -c ". '$comp'; COMP_WORDS=(mailspec run --ht); COMP_CWORD=2; _mailspec; echo \"\${COMPREPLY[*]}\"" 2>&1)
 [ "$words" = "--html" ] && pass "bash completion: run --ht -> --html" || fail "bash completion" "$words"
+
+out=$(dpkg --root="$root" --log=/dev/null -r mailspec 2>&1)
+left=$(find "$root/usr" -type f 2>/dev/null)
+[ -z "$left" ] && pass "dpkg -r removes every file" || fail "dpkg -r left files" "$out
+$left"
 
 [ $FAILS = 0 ] || { echo "FAIL: $FAILS checks failed"; exit 1; }
 echo "PASS"
