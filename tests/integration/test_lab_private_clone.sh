@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue #23: the lab runs from a checkout no daemon user may enter. Clones this repository's
-# HEAD into a 0700 directory (like /root, or mktemp -d), runs the lab smoke test and two
-# shipped suites (their ../lab/run/tls/ca.pem and secrets paths) from there with the outer
-# build's mailspec, and checks that the clone's state lives outside the clone, that no daemon
+# HEAD into a 0700 directory (like /root, or mktemp -d), runs the lab smoke test, two shipped
+# suites (their ../lab/run/tls/ca.pem and secrets paths) and `./run demo` from there with the
+# outer build's mailspec, and checks that the clone's state lives outside the clone, that no daemon
 # is handed a path inside it, that lab/down --purge removes the state, and that a lab/run
 # directory of an older lab is replaced by the symlink without following links inside it.
 set -uo pipefail
@@ -69,6 +69,20 @@ if [ "$out" = "checkout log" ] && [ -s "$state/log/postfix.log" ]; then ok; else
 "$clone/lab/down" --purge >/dev/null || bad "lab/down --purge failed"
 check "lab/down --purge removes the state directory and the lab/run symlink"
 if [ ! -e "$state" ] && [ ! -L "$clone/lab/run" ]; then ok; else bad "left" "$(ls -ld "$state" "$clone/lab/run" 2>&1)"; fi
+
+echo "== ./run demo from the clone (the outer build's tree: no second build)"
+(cd "$clone" && MAILSPEC_BUILD_DIR=$(dirname "$MAILSPEC") ./run demo) >"$tmp/demo.log" 2>&1
+rc=$?
+sed 's/^/    | /' "$tmp/demo.log" | tail -n 4
+check "./run demo passes from the 0700 clone and writes its reports there"
+if [ $rc = 0 ] && grep -q 'demo: reports in out/demo/' "$tmp/demo.log" &&
+    [ -s "$clone/out/demo/junit.xml" ] && [ -s "$clone/out/demo/report.html" ] &&
+    [ -s "$clone/out/demo/results.json" ]; then ok
+else bad "exit status $rc" "$(tail -20 "$tmp/demo.log")"; fi
+check "the demo stopped its lab"
+if grep -Eq '^ *postfix +running' <<<"$("$clone/lab/status" 2>/dev/null)"; then bad "still running"; else ok; fi
+"$clone/lab/down" --purge >/dev/null || bad "lab/down --purge after the demo failed"
+rm -rf "$clone/out"
 
 echo "== a lab/run directory of an older lab"
 mkdir -p "$clone/lab/run/log" "$tmp/keep"
