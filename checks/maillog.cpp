@@ -223,7 +223,8 @@ std::shared_ptr<const Check> parse_maillog(const yaml::Node& body, ParseContext&
     if (auto s = f.choice("status", {"sent", "bounced", "deferred", "rejected"}))
         c->expect.status = *status_named(*s);
     if (auto n = f.take("relay"); n.defined()) {
-        if (auto re = ctx.reader.scalar(n, what + ": relay")) {
+        // An empty relay (relay: "${MAILLOG_RELAY:-}") asks nothing of the relay.
+        if (auto re = ctx.reader.scalar(n, what + ": relay"); re && !re->empty()) {
             try {
                 c->expect.relay.emplace(*re, std::regex::ECMAScript | std::regex::icase);
                 c->expect.relay_text = *re;

@@ -59,15 +59,40 @@ std::shared_ptr<const Check> parse_queue(const yaml::Node& body, ParseContext& c
                          what +
                              ": only local: true (run the check from an ssh vantage to read "
                              "the queue of another host)");
+    // The MTA's own listing command, or `program` (another binary: exim4, a wrapper) and
+    // `config` (postqueue -c DIR, exim -C FILE) around it; empty values count as unset, so a
+    // suite can write program: "${QUEUE_PROGRAM:-}".
+    auto optional_str = [&](const char* key) -> std::optional<std::string> {
+        auto v = f.str(key);
+        if (v && v->empty()) return std::nullopt;
+        return v;
+    };
+    const auto program = optional_str("program");
+    const auto config = optional_str("config");
     if (auto n = f.take("command"); n.defined()) {
+        if (program || config)
+            ctx.reader.error(n, what +
+                                    ": command replaces program and config; give one or the "
+                                    "other");
         if (auto a = read_argv(ctx.reader, n, what + ": command")) c->command = *a;
     } else if (c->mta == "postfix") {
-        c->command = {"postqueue", "-j"};
+        c->command = {program.value_or("postqueue")};
+        if (config) c->command.insert(c->command.end(), {"-c", *config});
+        c->command.push_back("-j");
     } else if (c->mta == "exim") {
-        c->command = {"exim", "-bp"};
+        c->command = {program.value_or("exim")};
+        if (config) c->command.insert(c->command.end(), {"-C", *config});
+        c->command.push_back("-bp");
     } else {
-        c->command = {"/var/qmail/bin/qmail-qread"};
+        if (config)
+            ctx.reader.error(body, what +
+                                       ": qmail has no config option; give command (and "
+                                       "qstat_command) instead");
+        c->command = {program.value_or("/var/qmail/bin/qmail-qread")};
     }
+    // A program named by a path is relative to the suite file, like other paths.
+    if (program && program->find('/') != std::string::npos)
+        c->command.front() = ctx.reader.resolve_path(*program);
     if (auto n = f.take("qstat_command"); n.defined()) {
         if (c->mta != "qmail") ctx.reader.error(n, what + ": qstat_command is for mta: qmail");
         if (auto a = read_argv(ctx.reader, n, what + ": qstat_command")) c->qstat_command = *a;

@@ -26,6 +26,7 @@ cleanup() {
 trap cleanup EXIT
 "$ROOT/lab/up" --variant correct --with spamassassin >/dev/null || { echo "FAIL: lab/up failed"; exit 1; }
 export POSTFIX_CONFIG=$LAB_RUN/postfix/etc MAILLOG_FILE=$LAB_RUN/log/postfix.log MAILLOG_RELAY='^virtual$'
+export MTA_CONFIG=$POSTFIX_CONFIG
 
 echo "== shipped suite on the correct lab"
 "$MAILSPEC" run --json "$TMP/health.json" "$ROOT/suites/server-health.yaml" >"$TMP/health.out" 2>&1

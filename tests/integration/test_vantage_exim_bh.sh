@@ -7,7 +7,9 @@
 # Exim's replies and none of its "**** SMTP testing" notices; a command that does not exist is
 # an `error` that names it. Through an ssh vantage's login (`exim_bh: { ssh: probe }`, a real
 # sshd on loopback) the same dialogue runs as `ssh ... lab/exim-bh -bh 192.0.2.7` on the "Exim
-# host" and is denied the same way. Needs root (lab, sshd).
+# host" and is denied the same way. The queue check reads the same Exim's queue with
+# `exim -bp` through the wrapper (queue: { mta: exim, program: lab/exim-bh }). Needs root (lab,
+# sshd).
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?path of the mailspec binary}
@@ -55,6 +57,9 @@ checks:
     target: exim
     from: [bh-ssh]
     relay: { expect: denied, rcpt: probe@relay-test.invalid, sender: probe@nospf.lab.test }
+  - id: exim-queue
+    target: exim
+    queue: { mta: exim, program: $ROOT/lab/exim-bh, deferred: { max: 0 }, hold: { max: 0 } }
   - id: missing-command
     target: exim
     from: [bh-missing]
@@ -94,6 +99,8 @@ expect("relay-denied-ssh", "pass", "through ssh to the Exim host, 192.0.2.7 may 
        transcript_has=("ssh " , "exim-bh -bh 192.0.2.7", "Hello probe.mailspec.test [192.0.2.7]",
                        "550 relay not permitted"),
        transcript_lacks=("****",))
+expect("exim-queue", "pass", "the lab Exim's queue read with exim -bp (queue: program)",
+       transcript_has=("exim-bh -bp",))
 expect("missing-command", "error", "a missing command is an error naming it",
        message_has="cannot run /nonexistent/exim4")
 sys.exit(1 if failures else 0)

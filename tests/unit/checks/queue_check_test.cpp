@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "checks/queue.hpp"
 #include "tests/unit/support/check_runner.hpp"
 #include "tests/unit/support/temp_file.hpp"
 
@@ -105,6 +106,46 @@ checks:
     EXPECT_THAT(all, HasSubstr("is an argv list"));
     EXPECT_THAT(all, HasSubstr("only local: true"));
     EXPECT_THAT(all, HasSubstr("maxx"));
+}
+
+TEST(QueueCheckParse, ProgramAndConfigAroundEachMtasListing) {
+    test::TempDir dir;
+    auto path = dir.write("s.yaml", R"(suite: t
+targets: { h: { host: 127.0.0.1 } }
+checks:
+  - id: postfix
+    queue: { config: /srv/postfix, program: "" }
+  - id: exim
+    queue: { mta: exim, program: exim4, config: /etc/exim4/test.conf }
+  - id: wrapped
+    queue: { mta: exim, program: ../lab/exim-bh, config: "" }
+  - id: qmail
+    queue: { mta: qmail }
+)");
+    auto loaded = load_suite(path);
+    ASSERT_TRUE(loaded.suite) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].str());
+    auto argv = [&](std::size_t i) {
+        return dynamic_cast<const QueueCheck&>(*loaded.suite->checks.at(i).check).command;
+    };
+    EXPECT_EQ(argv(0), (std::vector<std::string>{"postqueue", "-c", "/srv/postfix", "-j"}));
+    EXPECT_EQ(argv(1), (std::vector<std::string>{"exim4", "-C", "/etc/exim4/test.conf", "-bp"}));
+    EXPECT_EQ(argv(2), (std::vector<std::string>{
+                           (dir.path() / "../lab/exim-bh").lexically_normal().string(), "-bp"}));
+    EXPECT_EQ(argv(3), std::vector<std::string>{"/var/qmail/bin/qmail-qread"});
+
+    auto bad = dir.write("b.yaml", R"(suite: t
+targets: { h: { host: 127.0.0.1 } }
+checks:
+  - id: a
+    queue: { command: [postqueue, -j], config: /etc/postfix }
+  - id: b
+    queue: { mta: qmail, config: /var/qmail }
+)");
+    std::string all;
+    for (const auto& d : load_suite(bad).diagnostics)
+        all += d.str() + "\n";
+    EXPECT_THAT(all, HasSubstr("command replaces program and config"));
+    EXPECT_THAT(all, HasSubstr("qmail has no config option"));
 }
 
 }  // namespace
