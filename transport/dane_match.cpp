@@ -116,11 +116,25 @@ DaneMatch match_tlsa(const std::vector<DerCertificate>& chain_der,
     }
     for (const auto& r : records)
         if (usable_record(r)) ++m.usable;
+    // The records by name in the messages, so the admin sees what DNS holds (at most three).
+    auto listed = [&](bool usable) {
+        std::string out;
+        int n = 0;
+        for (const auto& r : records) {
+            if (usable_record(r) != usable) continue;
+            if (++n > 3) {
+                out += ", ...";
+                break;
+            }
+            out += (out.empty() ? "" : ", ") + tlsa_string(r);
+        }
+        return out;
+    };
     if (m.usable == 0) {
         m.verdict = DaneVerdict::tlsa_unusable;
-        m.detail =
-            "no usable TLSA record: only usages 2 (DANE-TA) and 3 (DANE-EE) with selector "
-            "0/1 and matching type 0/1/2 apply to SMTP (RFC 7672 §3.1.3)";
+        m.detail = "no usable TLSA record (" + listed(false) +
+                   "): only usages 2 (DANE-TA) and 3 (DANE-EE) with selector 0/1 and matching "
+                   "type 0/1/2 apply to SMTP (RFC 7672 §3.1.3)";
         return m;
     }
     std::vector<X509Ptr> chain;
@@ -191,9 +205,13 @@ DaneMatch match_tlsa(const std::vector<DerCertificate>& chain_der,
     }
     if (ta_failure) return *ta_failure;
     m.verdict = DaneVerdict::tlsa_mismatch;
-    m.detail = "none of the " + std::to_string(m.usable) +
-               " usable TLSA records matches the presented chain (" + std::to_string(chain.size()) +
-               " certificate" + (chain.size() == 1 ? "" : "s") + ")";
+    // What a DANE-EE record of the first record's form would have to hold for this server.
+    const auto& first = *ordered.front();
+    dns::TlsaRecord leaf{3, first.selector, first.matching_type,
+                         association(chain[0].get(), first.selector, first.matching_type)};
+    m.detail = "none of the " + std::to_string(m.usable) + " usable TLSA records (" + listed(true) +
+               ") matches the presented chain (" + std::to_string(chain.size()) + " certificate" +
+               (chain.size() == 1 ? "" : "s") + "; its certificate as " + tlsa_string(leaf) + ")";
     return m;
 }
 

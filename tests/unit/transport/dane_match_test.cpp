@@ -184,6 +184,7 @@ TEST(DaneMatch, PkixUsagesAreUnusableForSmtp) {
     auto m = match_tlsa(chain(pki().leaf), {rec(1, 1, 1, leaf), rec(0, 0, 1, ca)}, kMx, kNow);
     EXPECT_EQ(m.verdict, DaneVerdict::tlsa_unusable);
     EXPECT_EQ(m.usable, 0u);
+    EXPECT_NE(m.detail.find(tlsa_string(rec(1, 1, 1, leaf))), std::string::npos) << m.detail;
     // Unknown selector / matching type are unusable too.
     EXPECT_EQ(
         match_tlsa(chain(pki().leaf), {rec(3, 2, 1, leaf), rec(3, 1, 3, leaf)}, kMx, kNow).verdict,
@@ -202,6 +203,12 @@ TEST(DaneMatch, WrongKeyIsAMismatchAndCountsUsableRecords) {
     auto m = match_tlsa(chain(pki().leaf), {rec(3, 1, 1, wrong), rec(2, 1, 1, wrong)}, kMx, kNow);
     EXPECT_EQ(m.verdict, DaneVerdict::tlsa_mismatch);
     EXPECT_EQ(m.usable, 2u);
+    // The message names the records DNS holds and what a DANE-EE record would have to say.
+    EXPECT_NE(m.detail.find(tlsa_string(rec(3, 1, 1, wrong))), std::string::npos) << m.detail;
+    EXPECT_NE(m.detail.find("its certificate as " +
+                            tlsa_string(rec(3, 1, 1, digest(spki(pki().leaf.key), EVP_sha256())))),
+              std::string::npos)
+        << m.detail;
 }
 
 TEST(DaneMatch, NoRecordsIsAbsentAndNoChainIsAMismatch) {
