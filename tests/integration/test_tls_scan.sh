@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The tls_scan check against the lab: on the correct configuration it enumerates TLS 1.2 and
 # 1.3 (TLS 1.0/1.1 refused, SSLv3 not tested: Debian's OpenSSL cannot offer it), the suites of
-# each and the groups, over SMTP STARTTLS, SMTPS, IMAP STARTTLS and POP3S; on weak-tls it sees
-# TLS 1.0/1.1 accepted; on rsa-kex only kRSA suites at TLS 1.2; on weak-key a 1024-bit key.
-# Secure renegotiation and 0-RTT are read off the handshakes. Each profile verdict names the
-# broken rule; the shipped suites/tls-audit.yaml gives its documented verdicts. Every
+# each and the groups, over SMTP STARTTLS, SMTPS, IMAP STARTTLS, IMAPS, POP3 STLS and POP3S; on
+# weak-tls it sees TLS 1.0/1.1 accepted; on rsa-kex only kRSA suites at TLS 1.2; on weak-key a
+# 1024-bit key. Secure renegotiation and 0-RTT are read off the handshakes. Each profile verdict
+# names the broken rule; the shipped suites/tls-audit.yaml gives its documented verdicts. Every
 # enumeration is checked against openssl s_client for a few of its answers, so the scan cannot
 # agree with itself only.
 set -uo pipefail
@@ -25,6 +25,8 @@ targets:
   smtps: { host: 127.0.0.10, port: 465, tls: implicit, tls_name: mail.lab.test }
   imap: { host: 127.0.0.10, port: 143, tls_name: mail.lab.test }
   pop3s: { host: 127.0.0.10, port: 995, tls: implicit, tls_name: mail.lab.test }
+  pop3: { host: 127.0.0.10, port: 110, tls_name: mail.lab.test }
+  imaps: { host: 127.0.0.10, port: 993, tls: implicit, tls_name: mail.lab.test }
 defaults: { timeout: 60s, from: [outside] }
 checks:
   - id: mx-floor
@@ -50,6 +52,12 @@ checks:
   - id: pop3s-floor
     target: pop3s
     tls_scan: { protocol: pop3, groups: false, tls_profile: { versions: { lacks: [TLSv1, TLSv1.1] }, min_rsa_bits: 2048 } }
+  - id: pop3-stls-floor
+    target: pop3
+    tls_scan: { protocol: pop3, groups: false, tls_profile: { versions: { lacks: [TLSv1, TLSv1.1] }, min_rsa_bits: 2048 } }
+  - id: imaps-floor
+    target: imaps
+    tls_scan: { protocol: imap, groups: false, tls_profile: { versions: { lacks: [TLSv1, TLSv1.1] }, min_rsa_bits: 2048 } }
 YAML
 
 # prop JSON CHECK KEY: a property of a check's result.
@@ -130,6 +138,8 @@ expect_match "correct: ncsc-nl names the insufficient suites" 'ncsc-nl ncsc-nl.c
     "$(message "$J" smtps-ncsc)"
 expect_eq "correct: IMAP STARTTLS scanned" "TLSv1.2 TLSv1.3" "$(prop "$J" imap-floor tls.versions)"
 expect_eq "correct: POP3S scanned" "TLSv1.2 TLSv1.3" "$(prop "$J" pop3s-floor tls.versions)"
+expect_eq "correct: POP3 STLS (110) scanned" "TLSv1.2 TLSv1.3" "$(prop "$J" pop3-stls-floor tls.versions)"
+expect_eq "correct: IMAPS (993) scanned" "TLSv1.2 TLSv1.3" "$(prop "$J" imaps-floor tls.versions)"
 expect_match "correct: the transcript holds the table" '== TLSv1.2  accepted +[0-9]+ of [0-9]+ offered, client order' \
     "$(cat "$TMP/correct.out")"
 
@@ -157,7 +167,8 @@ J=$TMP/weak-tls.json
 # are phase-out notes, as Internet.nl has them), but Postfix follows the client's order while it
 # accepts good and phase-out suites: ncsc-nl fails on the cipher order (guideline B2-5).
 expect_verdicts weak-tls "$J" "$TMP/weak-tls.out" mx-floor=fail mx-no-krsa=fail \
-    mx-mozilla-intermediate=fail imap-floor=fail pop3s-floor=fail smtps-ncsc=fail
+    mx-mozilla-intermediate=fail imap-floor=fail pop3s-floor=fail smtps-ncsc=fail \
+    pop3-stls-floor=fail imaps-floor=fail
 expect_eq "weak-tls: 25 accepts TLSv1 to TLSv1.3" "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" "$(prop "$J" mx-floor tls.versions)"
 expect_has "weak-tls: TLSv1 suites include ECDHE-RSA-AES256-SHA" ECDHE-RSA-AES256-SHA "$(prop "$J" mx-floor tls.ciphers.TLSv1)"
 expect_eq "weak-tls: s_client also completes TLSv1 with ECDHE-RSA-AES256-SHA" ECDHE-RSA-AES256-SHA \
@@ -194,7 +205,8 @@ echo "== variant weak-key"
 scan weak-key
 J=$TMP/weak-key.json
 expect_verdicts weak-key "$J" "$TMP/weak-key.out" mx-floor=fail mx-no-krsa=fail \
-    mx-mozilla-intermediate=fail smtps-ncsc=fail imap-floor=fail pop3s-floor=fail
+    mx-mozilla-intermediate=fail smtps-ncsc=fail imap-floor=fail pop3s-floor=fail \
+    pop3-stls-floor=fail imaps-floor=fail
 expect_eq "weak-key: certificate key" "RSA 1024" "$(prop "$J" mx-floor tls.cert.key)"
 expect_match "weak-key: min_rsa_bits is the rule named" 'min_rsa_bits: certificate key RSA 1024, expected at least 2048' \
     "$(message "$J" imap-floor)"
