@@ -4,8 +4,9 @@
 # relay (lab/up --mta all), and the qmail REPLAY (tests/replay: a hand-written server that
 # follows sagredo's qmail-smtpd source, since Debian has no qmail). Every verdict is asserted:
 # the listed checks have the given status, every other result passes — the verdicts a careful
-# admin gives each server (lab/MTA-VERDICTS.md, tests/replay/QMAIL-VERDICTS.md say why). No
-# false pass, no false alarm; nothing reaches the outbound sink.
+# admin gives each server (lab/MTA-VERDICTS.md, tests/replay/QMAIL-VERDICTS.md say why). The
+# shipped TLS audit runs against Exim and OpenSMTPD too. No false pass, no false alarm;
+# nothing reaches the outbound sink.
 set -uo pipefail
 ROOT=${MAILSPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MAILSPEC=${MAILSPEC:?set MAILSPEC to the mailspec binary}
@@ -118,6 +119,27 @@ expect_matrix "OpenSMTPD, open relay" "$TMP/smtpd-relay.json" "${SMTPD[@]}" \
 # qmail-smtpd has no limit on bad commands (only on bad recipients): a true fail.
 expect_matrix "qmail replay" "$TMP/qmail.json" mx-baseline:error-limit=fail \
     mx-baseline:delivery-reaches-mailbox=skip
+
+# The TLS audit (suites/tls-audit.yaml) of the two real MTAs, one after the other (many
+# handshakes each). Exim (GnuTLS) meets the floor on 25 and 465 but follows the client's cipher
+# order while it accepts suites of several NCSC-NL levels, and accepts more than Mozilla's
+# intermediate list on 587; OpenSMTPD's handshakes all fail (OpenSSL 3), so no version is
+# accepted anywhere: fails, never a pass.
+for mta in "exim $EXIM_IP exim.lab.test" "smtpd $SMTPD_IP smtpd.lab.test"; do
+    set -- $mta
+    MX_HOST=$2 MX_NAME=$3 "$MAILSPEC" run --json "$TMP/$1-tls.json" -q "$ROOT/suites/tls-audit.yaml" \
+        >"$TMP/$1-tls.out" 2>&1
+done
+expect_matrix "Exim, TLS audit" "$TMP/exim-tls.json" tls-audit:mx-tls-ncsc-nl=fail \
+    tls-audit:submission-tls-intermediate=fail
+expect_matrix "OpenSMTPD, TLS audit" "$TMP/smtpd-tls.json" tls-audit:mx-tls-floor=fail \
+    tls-audit:smtps-tls-floor=fail tls-audit:mx-tls-ncsc-nl=fail tls-audit:submission-tls-intermediate=fail
+expect_results "$TMP/exim-tls.json" <<'PY'
+want("mx-tls-ncsc-nl", "fail", "ncsc-nl.cipher_order: TLSv1.2: the server follows the client's order")
+PY
+expect_results "$TMP/smtpd-tls.json" <<'PY'
+want("mx-tls-floor", "fail", "no TLS version accepted")
+PY
 
 check "no message reached the outbound sink"
 if [ "$(sink_count)" = "$before" ]; then ok; else bad "sink count moved from $before to $(sink_count)"; fi
