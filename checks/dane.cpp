@@ -110,9 +110,13 @@ boost::asio::awaitable<SecureAnswer> ask_secure(dns::Resolver& resolver,
     co_return out;
 }
 
+// Addresses per MX host that get a handshake: enough for a dual-stack pair or two.
+constexpr std::size_t kMaxAddresses = 4;
+
 struct MxVerdict {
     std::string mx;
-    bool error = false;  // DNS or connection trouble: no verdict
+    std::vector<std::string> addresses;  // probed
+    bool error = false;                  // DNS or connection trouble: no verdict
     std::string verdict;
     std::string detail;
     std::vector<std::string> tlsa;
@@ -169,12 +173,21 @@ boost::asio::awaitable<void> DaneCheck::run(CheckRun& run) const {
             for (const auto& m : list) {
                 std::string name = m.exchange;
                 if (!name.empty() && name.back() == '.') name.pop_back();
-                // A named Question, not a temporary in the co_await (g++ 12 destroys those twice).
-                dns::Question aq{name, dns::RrType::a};
-                auto a = co_await ask(*resolver, ex, aq);
+                // Every address of the MX, v4 and v6: a sender may reach any of them, so DANE
+                // must hold on each (RFC 7672 §2.2.3). Named Questions, not temporaries in the
+                // co_await (g++ 12 destroys those twice).
                 std::vector<transport::Endpoint> eps;
-                for (const auto& ip : a.addresses)
-                    eps.emplace_back(ip.to_string(), run.target().port);
+                for (auto type : {dns::RrType::a, dns::RrType::aaaa}) {
+                    dns::Question aq{name, type};
+                    auto a = co_await ask(*resolver, ex, aq);
+                    std::vector<std::string> ips;
+                    for (const auto& ip : a.addresses)
+                        ips.push_back(ip.to_string());
+                    // DNS rotates the order: a sorted one keeps reports (and diffs) stable.
+                    std::sort(ips.begin(), ips.end());
+                    for (const auto& ip : ips)
+                        eps.emplace_back(ip, run.target().port);
+                }
                 hosts.emplace_back(name, std::move(eps));
             }
         }
@@ -215,49 +228,100 @@ boost::asio::awaitable<void> DaneCheck::run(CheckRun& run) const {
             v.error = true;
             v.detail = "no address for " + name;
         } else {
-            auto client = make_smtp_client(run, [&name](transport::SmtpClientOptions& o) {
-                o.implicit_tls = false;  // DANE for SMTP is about STARTTLS on port 25
-                o.tls.verify = false;    // judged against the TLSA records below
-                o.tls.check_hostname = false;
-                o.tls.server_name = name;
-            });
-            try {
-                auto greeting = co_await client->open(endpoints.front());
-                auto ehlo = co_await client->ehlo(run.spec().helo);
-                if (greeting.klass() != 2 || !ehlo.capabilities) {
-                    v.error = true;
-                    v.detail = name + ": greeting " + first_line(greeting) +
-                               (ehlo.capabilities ? "" : ", EHLO " + first_line(ehlo.reply));
-                } else if (!ehlo.capabilities->has("STARTTLS")) {
-                    v.verdict = "tlsa-mismatch";
-                    v.detail = name + " publishes TLSA records but does not offer STARTTLS";
-                } else if (auto reply = co_await client->starttls(); reply.code != 220) {
-                    v.verdict = "tlsa-mismatch";
-                    v.detail = "STARTTLS answered " + first_line(reply) + ", expected 220";
-                } else {
-                    auto m = transport::match_tlsa(client->tls_info()->chain_der, tlsa.answer.tlsa,
-                                                   {name}, std::chrono::system_clock::now());
-                    v.verdict = std::string(transport::to_string(m.verdict));
-                    v.detail = m.detail;
-                    v.matched = m.matched;
-                    if (m.verdict == transport::DaneVerdict::pass && rollover && m.usable < 2) {
-                        v.verdict = "rollover";
-                        v.detail = m.detail + "; but only " + std::to_string(m.usable) +
-                                   " usable TLSA record, and rollover: required asks for two "
-                                   "(a current and a next key or issuer)";
+            // Each address (at most kMaxAddresses, politely one after the other) gets its own
+            // handshake; the host passes only if every address does.
+            struct AtAddress {
+                std::string address;
+                bool error = false;
+                std::string verdict, detail, matched;
+            };
+            std::vector<AtAddress> seen;
+            for (const auto& endpoint : endpoints) {
+                if (seen.size() == kMaxAddresses) break;
+                AtAddress a;
+                a.address = endpoint.host;
+                auto client = make_smtp_client(run, [&name](transport::SmtpClientOptions& o) {
+                    o.implicit_tls = false;  // DANE for SMTP is about STARTTLS on port 25
+                    o.tls.verify = false;    // judged against the TLSA records below
+                    o.tls.check_hostname = false;
+                    o.tls.server_name = name;
+                });
+                try {
+                    auto greeting = co_await client->open(endpoint);
+                    auto ehlo = co_await client->ehlo(run.spec().helo);
+                    if (greeting.klass() != 2 || !ehlo.capabilities) {
+                        a.error = true;
+                        a.detail = name + ": greeting " + first_line(greeting) +
+                                   (ehlo.capabilities ? "" : ", EHLO " + first_line(ehlo.reply));
+                    } else if (!ehlo.capabilities->has("STARTTLS")) {
+                        a.verdict = "tlsa-mismatch";
+                        a.detail = name + " publishes TLSA records but does not offer STARTTLS";
+                    } else if (auto reply = co_await client->starttls(); reply.code != 220) {
+                        a.verdict = "tlsa-mismatch";
+                        a.detail = "STARTTLS answered " + first_line(reply) + ", expected 220";
+                    } else {
+                        auto m =
+                            transport::match_tlsa(client->tls_info()->chain_der, tlsa.answer.tlsa,
+                                                  {name}, std::chrono::system_clock::now());
+                        a.verdict = std::string(transport::to_string(m.verdict));
+                        a.detail = m.detail;
+                        a.matched = m.matched;
+                        if (m.verdict == transport::DaneVerdict::pass && rollover && m.usable < 2) {
+                            a.verdict = "rollover";
+                            a.detail = m.detail + "; but only " + std::to_string(m.usable) +
+                                       " usable TLSA record, and rollover: required asks for "
+                                       "two (a current and a next key or issuer)";
+                        }
                     }
+                    co_await quit_quietly(*client);
+                } catch (const transport::StepError& e) {
+                    a.error = true;
+                    a.detail = name + ": " + e.what();
                 }
-                co_await quit_quietly(*client);
-            } catch (const transport::StepError& e) {
-                v.error = true;
-                v.detail = name + ": " + e.what();
+                if (!evidence) {
+                    attach_evidence(*client, r);
+                    evidence = true;
+                } else {
+                    append_probe_evidence(*client, r);
+                }
+                seen.push_back(std::move(a));
             }
-            if (!evidence) {
-                attach_evidence(*client, r);
-                evidence = true;
+            // One address: its verdict. Several: the first failing one decides, else an error,
+            // else a pass on all; the message names each address that did not pass.
+            const AtAddress* decisive = &seen.front();
+            for (const auto& a : seen)
+                if (!a.error && a.verdict != "pass") {
+                    decisive = &a;
+                    break;
+                }
+            if (decisive->verdict == "pass" || decisive->error)
+                for (const auto& a : seen)
+                    if (a.error) {
+                        decisive = &a;
+                        break;
+                    }
+            v.error = decisive->error;
+            v.verdict = decisive->verdict;
+            v.matched = decisive->matched;
+            for (const auto& a : seen)
+                v.addresses.push_back(a.address);
+            if (seen.size() == 1) {
+                v.detail = decisive->detail;
+            } else if (!v.error && v.verdict == "pass") {
+                v.detail =
+                    decisive->detail + " (on all " + std::to_string(seen.size()) + " addresses)";
             } else {
-                append_probe_evidence(*client, r);
+                for (const auto& a : seen)
+                    if (a.error || a.verdict != "pass")
+                        v.detail += (v.detail.empty() ? "" : "; ") + ("[" + a.address + "] ") +
+                                    (a.error                  ? "error: "
+                                     : a.verdict != v.verdict ? a.verdict + ": "
+                                                              : "") +
+                                    a.detail;
             }
+            if (endpoints.size() > kMaxAddresses)
+                v.detail += " (" + std::to_string(kMaxAddresses) + " of " +
+                            std::to_string(endpoints.size()) + " addresses probed)";
         }
         verdicts.push_back(std::move(v));
     }
@@ -281,6 +345,12 @@ boost::asio::awaitable<void> DaneCheck::run(CheckRun& run) const {
             r.properties[p + "tlsa"] = all;
         }
         if (!v.matched.empty()) r.properties[p + "matched"] = v.matched;
+        if (!v.addresses.empty()) {
+            std::string all;
+            for (const auto& a : v.addresses)
+                all += (all.empty() ? "" : " ") + a;
+            r.properties[p + "addresses"] = all;
+        }
     }
     r.status = failed ? Status::fail : errored ? Status::error : Status::pass;
     r.message = message;

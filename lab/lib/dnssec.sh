@@ -74,6 +74,11 @@ dnssec_zones() {
         tlsa noname.dane.test "2 0 1 $ca_201"
         # absent: signed, no TLSA at all.
         mx absent.dane.test
+        # split: the MX has two addresses, Postfix (matches) and the counting sink (no STARTTLS):
+        # DANE must hold on every address a sender may reach.
+        mx split.dane.test
+        echo "mx.split.dane.test. 300 IN A $SINK_IP"
+        tlsa split.dane.test "3 1 1 $leaf_311"
         # insecure: delegated without DS, the child zone is not signed.
         echo "insecure 300 IN NS ns.dane.test."
         # expired: delegated with DS, but its signatures expired in 2020 (bogus).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The dane check against the lab's DNSSEC-signed zones (lab/up --with dnssec: NSD on
 # 127.0.0.60, the validating unbound on 127.0.0.61): good.dane.test and ta.dane.test pass, each
-# broken zone fails with its verdict's name, a non-validating resolver gives insecure, and the
+# broken zone fails with its verdict's name (split.dane.test: the second address of its MX, the
+# sink, offers no STARTTLS), a non-validating resolver gives insecure, and the
 # expired-cert variant fails DANE-TA (cert-expired) but not DANE-EE. dig cross-checks the AD
 # bits, so the check cannot agree only with itself.
 set -uo pipefail
@@ -26,6 +27,7 @@ defaults: { timeout: 20s, from: [outside] }
 checks:
   - { id: good, dane: { mx: mx.good.dane.test, dns: "$V", rollover: required } }
   - { id: good-domain, dane: { domain: good.dane.test, dns: "$V" } }
+  - { id: split-domain, dane: { domain: split.dane.test, dns: "$V" } }
   - { id: ta, dane: { mx: mx.ta.dane.test, dns: "$V" } }
   - { id: single, dane: { mx: mx.single.dane.test, dns: "$V" } }
   - { id: single-rollover, dane: { mx: mx.single.dane.test, dns: "$V", rollover: required } }
@@ -64,7 +66,12 @@ run_suite correct
 expect_results "$TMP/correct.json" <<'PY'
 r = want("good", "pass", "DANE-EE", "3 1 1")
 prop(r, "dane.verdict", "pass")
-want("good-domain", "pass")
+r = want("good-domain", "pass")
+prop(r, "dane.addresses", "127.0.0.10")
+# The second address of mx.split.dane.test is the sink, without STARTTLS: a false pass if only
+# the first address were probed.
+r = want("split-domain", "fail", "tlsa-mismatch", "[127.0.0.11]", "does not offer STARTTLS")
+prop(r, "dane.addresses", "127.0.0.10 127.0.0.11")
 r = want("ta", "pass", "DANE-TA", "depth 1")
 prop(r, "dane.verdict", "pass")
 want("single", "pass")
