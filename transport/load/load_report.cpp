@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/base64.hpp"
 #include "protocol/text.hpp"
 
 namespace mailspec::load {
@@ -78,13 +79,19 @@ nlohmann::json to_json(const LoadReport& r) {
                                                                  {"max", h.max().count()},
                                                                  {"mean", h.mean_us()}};
     }
-    // An error names what the server answered, which may be any bytes.
-    nlohmann::json errors = nlohmann::json::object();
+    // An error names what the server answered, which may be any bytes: the readable names in
+    // "errors", and, when one is not UTF-8, the exact ones in "errors_base64" ([name, count]
+    // pairs), as every JSON of mailspec keeps bytes (docs/reports.md).
+    nlohmann::json errors = nlohmann::json::object(), exact = nlohmann::json::array();
+    bool all_text = true;
     for (const auto& [what, n] : r.errors) {
         auto& slot = errors[text::is_valid_utf8(what) ? what : text::escape(what)];
         slot = (slot.is_null() ? 0 : slot.get<std::uint64_t>()) + n;
+        exact.push_back(nlohmann::json::array({base64::encode(what), n}));
+        all_text = all_text && text::is_valid_utf8(what);
     }
     j["errors"] = std::move(errors);
+    if (!all_text) j["errors_base64"] = std::move(exact);
     return j;
 }
 

@@ -4,10 +4,13 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "protocol/base64.hpp"
 #include "tests/unit/transport/test_pki.hpp"
 #include "transport/load/load_generator.hpp"
+#include "transport/load/load_report.hpp"
 #include "transport/load/sink_server.hpp"
 
 namespace mailspec::load {
@@ -293,6 +296,23 @@ TEST(LoadSink, ListenAddressParsing) {
     EXPECT_EQ(parse_listen_address("127.0.0.1:0")->port(), 0);
     for (const char* bad : {"127.0.0.1", "::1:25", "127.0.0.1:65536", "host:25", ":25", "1.2.3.4:"})
         EXPECT_FALSE(parse_listen_address(bad)) << bad;
+}
+
+TEST(LoadReportJson, ErrorNamesThatAreNotUtf8KeepTheirBytes) {
+    LoadReport r;
+    r.errors["550 \xff\xfe refused"] = 3;
+    r.errors["421 busy"] = 1;
+    const auto j = to_json(r);
+    const std::string text = j.dump();  // no throw: the readable names are UTF-8
+    EXPECT_EQ(j["errors"]["550 \\xff\\xfe refused"], 3);
+    ASSERT_TRUE(j.contains("errors_base64"));
+    bool found = false;
+    for (const auto& pair : j["errors_base64"])
+        found |= pair[0] == base64::encode("550 \xff\xfe refused") && pair[1] == 3;
+    EXPECT_TRUE(found) << text;
+    LoadReport plain;
+    plain.errors["421 busy"] = 1;
+    EXPECT_FALSE(to_json(plain).contains("errors_base64"));
 }
 
 }  // namespace
