@@ -288,18 +288,14 @@ boost::asio::awaitable<void> DaneCheck::run(CheckRun& run) const {
             }
             // One address: its verdict. Several: the first failing one decides, else an error,
             // else a pass on all; the message names each address that did not pass.
-            const AtAddress* decisive = &seen.front();
-            for (const auto& a : seen)
-                if (!a.error && a.verdict != "pass") {
-                    decisive = &a;
-                    break;
-                }
-            if (decisive->verdict == "pass" || decisive->error)
-                for (const auto& a : seen)
-                    if (a.error) {
-                        decisive = &a;
-                        break;
-                    }
+            auto first = [&](auto pred) -> const AtAddress* {
+                auto it = std::find_if(seen.begin(), seen.end(), pred);
+                return it == seen.end() ? nullptr : &*it;
+            };
+            const AtAddress* decisive =
+                first([](const AtAddress& a) { return !a.error && a.verdict != "pass"; });
+            if (!decisive) decisive = first([](const AtAddress& a) { return a.error; });
+            if (!decisive) decisive = &seen.front();
             v.error = decisive->error;
             v.verdict = decisive->verdict;
             v.matched = decisive->matched;
@@ -338,19 +334,9 @@ boost::asio::awaitable<void> DaneCheck::run(CheckRun& run) const {
         actual += (actual.empty() ? "" : "; ") + v.mx + " " + (v.error ? "error" : v.verdict);
         const std::string p = verdicts.size() > 1 ? "dane." + v.mx + "." : "dane.";
         r.properties[p + "verdict"] = v.error ? "error" : v.verdict;
-        if (!v.tlsa.empty()) {
-            std::string all;
-            for (const auto& t : v.tlsa)
-                all += (all.empty() ? "" : ", ") + t;
-            r.properties[p + "tlsa"] = all;
-        }
+        if (!v.tlsa.empty()) r.properties[p + "tlsa"] = join_items(v.tlsa, ", ");
         if (!v.matched.empty()) r.properties[p + "matched"] = v.matched;
-        if (!v.addresses.empty()) {
-            std::string all;
-            for (const auto& a : v.addresses)
-                all += (all.empty() ? "" : " ") + a;
-            r.properties[p + "addresses"] = all;
-        }
+        if (!v.addresses.empty()) r.properties[p + "addresses"] = join_items(v.addresses, " ");
     }
     r.status = failed ? Status::fail : errored ? Status::error : Status::pass;
     r.message = message;

@@ -117,7 +117,7 @@ void keep_shard(std::vector<Suite>& suites, const Shard& shard) {
             std::vector<std::string> from;
             for (auto& v : c.from) {
                 auto it = dep ? mine.find({dep->id, v}) : mine.end();
-                if (it != mine.end() ? it->second : mine[{c.id, v}]) from.push_back(v);
+                if (it != mine.end() ? it->second : mine.at({c.id, v})) from.push_back(v);
             }
             if (from.empty()) continue;
             c.from = std::move(from);

@@ -1,5 +1,7 @@
 #include "transport/log_stream.hpp"
 
+#include <sys/wait.h>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 
@@ -34,10 +36,9 @@ bool read_ready(boost::asio::posix::stream_descriptor& d, std::string& into, std
 
 }  // namespace
 
-LogStream::LogStream(boost::asio::any_io_executor ex, std::vector<std::string> argv,
+LogStream::LogStream(boost::asio::any_io_executor ex, const std::vector<std::string>& argv,
                      std::size_t cap)
-    : argv_(std::move(argv)), cap_(cap) {
-    proc_ = std::make_unique<ChildProcess>(ex, argv_);
+    : cap_(cap), proc_(std::make_unique<ChildProcess>(ex, argv)) {
     proc_->close_stdin();
     proc_->out().non_blocking(true);
     proc_->err().non_blocking(true);
@@ -49,8 +50,16 @@ void LogStream::drain() {
     if (out_open_) out_open_ = read_ready(proc_->out(), text_, cap_, kDrainBudget);
     if (err_open_) err_open_ = read_ready(proc_->err(), err_, 4096, kDrainBudget);
     // Ended only when its output is closed too: the last lines may follow its exit.
-    if (!ended_ && !out_open_)
-        if (auto st = proc_->poll()) ended_ = ChildProcess::describe(*st);
+    if (!wait_status_ && !out_open_) wait_status_ = proc_->poll();
+}
+
+std::optional<std::string> LogStream::ended() const {
+    if (!wait_status_) return std::nullopt;
+    return ChildProcess::describe(*wait_status_);
+}
+
+bool LogStream::ended_well() const {
+    return wait_status_ && WIFEXITED(*wait_status_) && WEXITSTATUS(*wait_status_) == 0;
 }
 
 std::string LogStream::stderr_tail() const {

@@ -17,7 +17,8 @@ class ChildProcess;
 class LogStream {
   public:
     // Throws std::runtime_error naming the program when it cannot be started.
-    LogStream(boost::asio::any_io_executor ex, std::vector<std::string> argv, std::size_t cap);
+    LogStream(boost::asio::any_io_executor ex, const std::vector<std::string>& argv,
+              std::size_t cap);
     ~LogStream();
     LogStream(const LogStream&) = delete;
     LogStream& operator=(const LogStream&) = delete;
@@ -27,17 +28,16 @@ class LogStream {
     const std::string& text() const { return text_; }
     // After drain(): nullopt while the command runs (or its output is still open); else how it
     // ended ("exit status 0", "killed by signal 9").
-    const std::optional<std::string>& ended() const { return ended_; }
-    bool ended_well() const { return ended_ && *ended_ == "exit status 0"; }
+    std::optional<std::string> ended() const;
+    bool ended_well() const;          // ended with exit status 0
     std::string stderr_tail() const;  // one printable line, at most 300 bytes
 
   private:
-    std::vector<std::string> argv_;
     std::size_t cap_;
     std::unique_ptr<ChildProcess> proc_;
     std::string text_, err_;
     bool out_open_ = true, err_open_ = true;
-    std::optional<std::string> ended_;
+    std::optional<int> wait_status_;
 };
 
 }  // namespace mailspec::transport
